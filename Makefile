@@ -1,0 +1,34 @@
+# Two commands do everything on a fresh machine with Python 3.11:
+#   make figures   run the whole analysis on the default corpus
+#   make test      run the test suite
+# Each creates .venv/ in the checkout (if missing) and installs the pinned stack into it.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CORPUS ?= corpora/nagorno-karabakh-2020
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install figures test lint clean-venv
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+figures: $(STAMP)
+	$(BIN)/stance run $(CORPUS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check stance tests benchmarks
+
+clean-venv:
+	rm -rf $(VENV)

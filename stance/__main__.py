@@ -1,0 +1,5 @@
+import sys
+
+from stance.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Subcommands of the ``stance`` CLI, one module each (see ``stance.cli``)."""
