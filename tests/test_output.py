@@ -7,13 +7,13 @@ import json
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
 
-from stance.cli import main  # noqa: E402
-from stance.manifest import verify_outputs, write_manifest  # noqa: E402
-from stance.output import save_figure, sha256_file, write_table  # noqa: E402
+from stance.cli import main
+from stance.manifest import verify_outputs, write_manifest
+from stance.output import save_figure, sha256_file, write_table
 
 
 def _figure():
