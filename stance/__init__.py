@@ -43,7 +43,7 @@ _LAZY: dict[str, str] = {
 _SUBMODULES = {"compare", "figures", "tables", "corpus", "repair", "speakers", "extract",
                "embed", "frames", "pipeline", "targets", "fetch", "config"}
 
-__all__ = [*sorted(set(_LAZY) | _SUBMODULES)]
+__all__ = list(_LAZY) + sorted(_SUBMODULES)  # noqa: PLE0605
 
 
 def __getattr__(name: str) -> Any:
