@@ -1,0 +1,555 @@
+"""The speaker registry: load and validate ``speakers.yaml``, resolve mentions, roll speakers up.
+
+A registry file has three top-level keys::
+
+    sides:      [{id, label, colour}]                       # colour "#RRGGBB"
+    speakers:   [{id, name, side, kind, part_of?, aliases?, patterns?}]
+    exclude:    [regex, ...]                                # optional: mentions that are never speakers
+
+``aliases`` are names and name variants (plain strings); ``patterns`` are regular expressions for role
+descriptions ("an adviser to Azerbaijan's president"). Both are matched against the *normalised*
+mention: lower case, no diacritics, possessives (``'s``, ``’s``, ``s'``) and a leading article
+removed, punctuation and hyphens turned into spaces, "defence" spelled "defense", "Ministry of X"
+turned into "X Ministry" and "Azeri" into "Azerbaijani". A pattern is therefore written in that form
+(``azerbaijan president``, not ``Azerbaijan's President``).
+
+:meth:`Registry.resolve` tries, in order: (1) an exact alias, (2) a pattern matching the whole
+mention, (3) every alias and pattern found inside a longer mention, as whole words. In step 3 a
+match inside a longer match is dropped, a speaker whose descendant (via ``part_of``) also matched is
+dropped ("Armenian Defense Ministry spokeswoman Shushan Stepanyan" is Stepanyan), and of the rest the
+best is: an alias before a pattern, a person before an organisation before a government, the longer
+match, the earlier match. When the best candidates belong to different sides and the mention joins
+them ("Yerevan and Baku"), the mention is ambiguous and resolves to ``None``. A bare surname
+("Hovhannisyan") inside a longer mention does not count when a capitalised word the registry does
+not know stands right before it (another person of the same family name, e.g. a reporter).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = [
+    "KINDS",
+    "LEVELS",
+    "Registry",
+    "RegistryError",
+    "Side",
+    "Speaker",
+    "load_registry",
+    "normalize_mention",
+    "unresolved_mentions",
+]
+
+#: allowed values of ``Speaker.kind``
+KINDS = ("person", "organisation", "government", "collective", "group")
+#: allowed levels of :meth:`Registry.roll_up`
+LEVELS = ("person", "organisation", "side")
+#: colour of a side the registry does not know
+DEFAULT_GREY = "#BBBBBB"
+
+_KIND_RANK = {"person": 0, "organisation": 1, "group": 2, "government": 3, "collective": 4}
+_COLOUR_RE = re.compile(r"#[0-9A-Fa-f]{6}")
+_SIDE_KEYS = {"id", "label", "colour"}
+_SPEAKER_KEYS = {"id", "name", "side", "kind", "part_of", "aliases", "patterns"}
+_SPEAKER_REQUIRED = ("id", "name", "side", "kind")
+_CACHE_LIMIT = 200_000
+_MAX_ALIAS_TOKENS = 12
+#: words that may stand before a surname in a longer mention ("Prime Minister Pashinyan")
+_TITLE_WORDS = frozenset(
+    "president prime minister spokesman spokeswoman spokesperson adviser advisor aide assistant "
+    "leader mr mrs ms dr general colonel lieutenant representative secretary chief head deputy "
+    "foreign defense ambassador envoy official colonel-general said told".split()
+)
+_ARTICLES = frozenset({"the", "a", "an"})
+#: single-character replacements that NFKD does not handle
+_CHAR_MAP = str.maketrans({
+    "ı": "i", "ə": "e", "Ə": "E", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss",
+    "’": "'", "‘": "'", "`": "'", "´": "'", "‐": "-", "‑": "-", "–": "-", "—": "-",
+})
+_REWRITES = [
+    (re.compile(r"\bdefence\b"), "defense"),
+    (re.compile(r"\bazeri\b"), "azerbaijani"),
+    (re.compile(r"\bministry of (defense|foreign affairs|internal affairs|emergency situations)\b"),
+     lambda m: m.group(1) + " ministry"),
+    (re.compile(r"\bforeign affairs ministry\b"), "foreign ministry"),
+]
+_SEP = "|"  # token standing for a clause boundary (comma, parenthesis, colon ...)
+
+
+class RegistryError(ValueError):
+    """A registry file is invalid; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class Side:
+    """A party to the conflict (or ``other`` / ``unknown``) with its plotting colour."""
+
+    id: str
+    label: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A canonical speaker: a person, organisation, government, group or collective."""
+
+    id: str
+    name: str
+    side: str
+    part_of: str | None
+    kind: str
+    aliases: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------- normalisation
+
+def _strip_accents(text: str) -> str:
+    text = text.translate(_CHAR_MAP)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?'?|[,;:()\[\]/]")
+
+
+def _tokens(text: str) -> list[tuple[str, bool]]:
+    """Normalised tokens of ``text`` with a flag telling whether the raw token was capitalised.
+
+    Clause punctuation becomes the separator token ``|``; other punctuation and hyphens split words.
+    """
+    text = _strip_accents(text)
+    text = re.sub(r"(?<=\b[A-Za-z])\.(?=[A-Za-z]\b)", "", text)  # U.S. -> US, U.N. -> UN
+    text = text.replace(".", " ").replace("-", " ")
+    out: list[tuple[str, bool]] = []
+    for raw in _TOKEN_RE.findall(text):
+        if raw in ",;:()[]/":
+            if out and out[-1][0] != _SEP:
+                out.append((_SEP, False))
+            continue
+        word = raw.lower()
+        if word.endswith("'s"):
+            word = word[:-2]
+        elif word.endswith("s'"):
+            word = word[:-1]
+        word = word.replace("'", "")
+        if word:
+            out.append((word, raw[:1].isupper()))
+    while out and out[-1][0] == _SEP:
+        out.pop()
+    while out and (out[0][0] == _SEP or out[0][0] in _ARTICLES) and len(out) > 1:
+        out.pop(0)
+    return out
+
+
+def _rewrite(text: str) -> str:
+    for pattern, repl in _REWRITES:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def normalize_mention(text: str) -> str:
+    """The normalised form aliases and patterns are matched against (see the module docstring)."""
+    words = [w for w, _ in _tokens(text) if w != _SEP]
+    return _rewrite(" ".join(words))
+
+
+# --------------------------------------------------------------------------- registry
+
+class Registry:
+    """Sides and speakers of a corpus, with mention resolution and roll-up.
+
+    Attributes: ``sides`` (id -> :class:`Side`), ``speakers`` (id -> :class:`Speaker`), ``path``
+    (the file it was loaded from, or ``None``).
+    """
+
+    def __init__(self, sides: dict[str, Side], speakers: dict[str, Speaker],
+                 path: Path | None = None, exclude: tuple[str, ...] = ()) -> None:
+        self.sides = dict(sides)
+        self.speakers = dict(speakers)
+        self.path = path
+        self.exclude = tuple(exclude)
+        self._exclude_re = re.compile("|".join(f"(?:{p})" for p in exclude), re.I) if exclude else None
+        self._alias: dict[str, str] = {}
+        self._alias_tokens: dict[tuple[str, ...], str] = {}
+        self._patterns: list[tuple[re.Pattern[str], str]] = []
+        self._vocab: set[str] = set()
+        for sp in self.speakers.values():
+            for alias in (sp.name, *sp.aliases):
+                key = normalize_mention(alias)
+                if key:
+                    self._alias.setdefault(key, sp.id)
+                    self._alias_tokens.setdefault(tuple(key.split()), sp.id)
+                    self._vocab.update(key.split())
+            for pat in sp.patterns:
+                self._patterns.append((re.compile(pat), sp.id))
+        self._max_tokens = max((len(k) for k in self._alias_tokens), default=0)
+        self._depth = {sid: len(self.ancestors(sid)) for sid in self.speakers}
+        self._cache: dict[str, str | None] = {}
+
+    @classmethod
+    def empty(cls) -> Registry:
+        """A registry with no sides and no speakers (every mention resolves to ``None``)."""
+        return cls({}, {})
+
+    def __len__(self) -> int:
+        return len(self.speakers)
+
+    def __repr__(self) -> str:
+        return f"Registry({len(self.sides)} sides, {len(self.speakers)} speakers, path={self.path})"
+
+    # ----------------------------------------------------------------------- structure
+
+    def ancestors(self, speaker_id: str) -> list[str]:
+        """The chain of ``part_of`` ids above ``speaker_id``, nearest first."""
+        chain: list[str] = []
+        current = self._get(speaker_id).part_of
+        while current and current not in chain:
+            chain.append(current)
+            current = self.speakers[current].part_of if current in self.speakers else None
+        return chain
+
+    def _get(self, speaker_id: str) -> Speaker:
+        try:
+            return self.speakers[speaker_id]
+        except KeyError:
+            raise KeyError(f"unknown speaker id {speaker_id!r}") from None
+
+    def roll_up(self, speaker_id: str, level: str = "organisation") -> str:
+        """The id a speaker counts as at ``level``.
+
+        ``person``: the speaker itself. ``organisation``: the speaker itself if it is an
+        organisation or a government, else the nearest ``part_of`` ancestor that is one (a person
+        or group without such an ancestor stays itself). ``side``: the side id.
+        """
+        if level not in LEVELS:
+            raise ValueError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
+        sp = self._get(speaker_id)
+        if level == "person":
+            return sp.id
+        if level == "side":
+            return sp.side
+        for sid in (sp.id, *self.ancestors(sp.id)):
+            if self.speakers[sid].kind in ("organisation", "government"):
+                return sid
+        return sp.id
+
+    def side_of(self, speaker_id: str) -> str:
+        """The side id of a speaker."""
+        return self._get(speaker_id).side
+
+    def colour(self, side_id: str) -> str:
+        """The hex colour of a side; grey for a side the registry does not know."""
+        side = self.sides.get(side_id) or self.sides.get("unknown")
+        return side.colour if side else DEFAULT_GREY
+
+    def name_of(self, speaker_id: str) -> str:
+        """The canonical name of a speaker."""
+        return self._get(speaker_id).name
+
+    # ----------------------------------------------------------------------- resolution
+
+    def resolve(self, mention: str) -> Speaker | None:
+        """The speaker a mention refers to, or ``None`` (see the module docstring for the rules)."""
+        if not mention:
+            return None
+        try:
+            sid = self._cache[mention]
+        except KeyError:
+            sid = self._resolve_id(mention)
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[mention] = sid
+        return self.speakers[sid] if sid else None
+
+    def _resolve_id(self, mention: str) -> str | None:
+        if self._exclude_re is not None and self._exclude_re.search(mention):
+            return None
+        toks = _tokens(mention)
+        if not toks:
+            return None
+        key = normalize_mention(mention)
+        if key in self._alias:
+            return self._alias[key]
+        for pattern, sid in self._patterns:
+            if pattern.fullmatch(key):
+                return sid
+        return self._best_contained(toks)
+
+    def _best_contained(self, toks: list[tuple[str, bool]]) -> str | None:
+        # candidates: (start, end, sid, is_alias); token positions over the rewritten words
+        words = _rewrite(" ".join(w for w, _ in toks)).split()
+        caps = self._caps_after_rewrite(toks, words)
+        cands: list[tuple[int, int, str, bool]] = []
+        n = len(words)
+        for i in range(n):
+            if words[i] == _SEP:
+                continue
+            for j in range(i + 1, min(n, i + self._max_tokens) + 1):
+                if words[j - 1] == _SEP:
+                    break
+                sid = self._alias_tokens.get(tuple(words[i:j]))
+                if sid is None:
+                    continue
+                if j - i == 1 and self.speakers[sid].kind == "person" and i > 0:
+                    prev, prev_cap = words[i - 1], caps[i - 1]
+                    if prev_cap and prev not in self._vocab and prev not in _TITLE_WORDS:
+                        continue  # "Nvard Hovhannisyan": someone else with the surname
+                cands.append((i, j, sid, True))
+        if self._patterns:
+            text = " ".join(words)
+            starts = _char_to_token(words)
+            for pattern, sid in self._patterns:
+                for m in pattern.finditer(text):
+                    if m.end() == m.start():
+                        continue
+                    if (m.start() and text[m.start() - 1] != " ") or (
+                            m.end() < len(text) and text[m.end()] != " "):
+                        continue  # not whole words
+                    i = starts[m.start()]
+                    j = starts[m.end() - 1] + 1
+                    cands.append((i, j, sid, False))
+        if not cands:
+            return None
+        # drop matches strictly inside another match
+        cands = [c for c in cands
+                 if not any(o[0] <= c[0] and c[1] <= o[1] and (o[1] - o[0]) > (c[1] - c[0])
+                            for o in cands)]
+        sids = {c[2] for c in cands}
+        # drop speakers whose descendant also matched
+        covered = {a for s in sids for a in self.ancestors(s)}
+        cands = [c for c in cands if c[2] not in covered]
+
+        def rank(c: tuple[int, int, str, bool]) -> tuple:
+            sp = self.speakers[c[2]]
+            return (not c[3], _KIND_RANK.get(sp.kind, 9), -(c[1] - c[0]), c[0], c[2])
+
+        cands.sort(key=rank)
+        best = cands[0]
+        rivals = {c[2] for c in cands if rank(c)[:2] == rank(best)[:2]}
+        if len({self.speakers[s].side for s in rivals}) > 1 and (
+                "and" in words or _SEP in words or "with" in words):
+            return None  # "Yerevan and Baku", "Putin, with Erdogan": ambiguous
+        return best[2]
+
+    @staticmethod
+    def _caps_after_rewrite(toks: list[tuple[str, bool]], words: list[str]) -> list[bool]:
+        if len(toks) == len(words):
+            return [c for _, c in toks]
+        return [False] * len(words)  # rewrites changed the token count: caps unknown
+
+
+def _char_to_token(words: list[str]) -> dict[int, int]:
+    pos: dict[int, int] = {}
+    offset = 0
+    for k, w in enumerate(words):
+        for c in range(offset, offset + len(w) + 1):
+            pos[c] = k
+        offset += len(w) + 1
+    return pos
+
+
+# --------------------------------------------------------------------------- loading
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that records the line of each mapping as ``__line__``."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _strings(value: Any, where: str, field: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise RegistryError(f"{where}: {field!r} must be a list of non-empty strings")
+    return tuple(value)
+
+
+def load_registry(path: str | Path) -> Registry:
+    """Load and validate a registry file (or the ``speakers.yaml`` of a corpus folder).
+
+    Raises :class:`RegistryError` naming the file, the entry (and line) and what is wrong.
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / "speakers.yaml"
+    if not path.is_file():
+        raise RegistryError(f"{path}: speaker registry not found")
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise RegistryError(f"{path}:{line}: YAML syntax error: {problem}") from None
+    except UnicodeDecodeError as exc:
+        raise RegistryError(f"{path}: not UTF-8 text ({exc.reason})") from None
+    return registry_from_dict(data, path)
+
+
+def registry_from_dict(data: Any, path: str | Path | None = None) -> Registry:
+    """Build and validate a registry from parsed YAML (see :func:`load_registry`)."""
+    src = str(path) if path is not None else "<registry>"
+    if not isinstance(data, dict):
+        raise RegistryError(f"{src}: expected a mapping with 'sides' and 'speakers'")
+    unknown = set(data) - {"sides", "speakers", "exclude", "__line__"}
+    if unknown:
+        raise RegistryError(f"{src}: unknown top-level keys {sorted(unknown)}; "
+                            "expected sides, speakers, exclude")
+    sides = _load_sides(data.get("sides"), src)
+    speakers = _load_speakers(data.get("speakers"), sides, src)
+    exclude = _strings(data.get("exclude"), src, "exclude")
+    for pat in exclude:
+        try:
+            re.compile(pat)
+        except re.error as exc:
+            raise RegistryError(f"{src}: exclude pattern {pat!r}: bad regular expression: {exc}") from None
+    return Registry(sides, speakers, Path(path) if path is not None else None, exclude)
+
+
+def _entry_list(value: Any, src: str, key: str) -> list[dict]:
+    if not isinstance(value, list) or not value:
+        raise RegistryError(f"{src}: {key!r} must be a non-empty list")
+    for k, entry in enumerate(value):
+        if not isinstance(entry, dict):
+            raise RegistryError(f"{src}: {key} entry {k + 1} must be a mapping, got {entry!r}")
+    return value
+
+
+def _where(src: str, kind: str, entry: dict, k: int) -> str:
+    line = entry.get("__line__")
+    ident = entry.get("id")
+    name = f"{kind} {ident!r}" if ident else f"{kind} entry {k + 1}"
+    return f"{src}:{f' line {line}:' if line else ''} {name}"
+
+
+def _check_keys(entry: dict, allowed: set[str], required: tuple[str, ...], where: str) -> None:
+    extra = set(entry) - allowed - {"__line__"}
+    if extra:
+        raise RegistryError(f"{where}: unknown fields {sorted(extra)}; allowed: {sorted(allowed)}")
+    missing = [f for f in required if entry.get(f) in (None, "")]
+    if missing:
+        raise RegistryError(f"{where}: missing field{'s' if len(missing) > 1 else ''} "
+                            f"{', '.join(missing)}")
+    for f in required:
+        if not isinstance(entry[f], str):
+            raise RegistryError(f"{where}: field {f!r} must be a string, got {entry[f]!r}")
+
+
+def _load_sides(value: Any, src: str) -> dict[str, Side]:
+    sides: dict[str, Side] = {}
+    for k, entry in enumerate(_entry_list(value, src, "sides")):
+        where = _where(src, "side", entry, k)
+        _check_keys(entry, _SIDE_KEYS, ("id", "label", "colour"), where)
+        if entry["id"] in sides:
+            raise RegistryError(f"{where}: duplicate side id {entry['id']!r}")
+        if not _COLOUR_RE.fullmatch(entry["colour"]):
+            raise RegistryError(f"{where}: bad colour {entry['colour']!r}; expected '#RRGGBB'")
+        sides[entry["id"]] = Side(entry["id"], entry["label"], entry["colour"].upper())
+    return sides
+
+
+def _load_speakers(value: Any, sides: dict[str, Side], src: str) -> dict[str, Speaker]:
+    speakers: dict[str, Speaker] = {}
+    wheres: dict[str, str] = {}
+    owner: dict[str, str] = {}
+    for k, entry in enumerate(_entry_list(value, src, "speakers")):
+        where = _where(src, "speaker", entry, k)
+        _check_keys(entry, _SPEAKER_KEYS, _SPEAKER_REQUIRED, where)
+        sid = entry["id"]
+        if sid in speakers:
+            raise RegistryError(f"{where}: duplicate speaker id {sid!r} (first at {wheres[sid]})")
+        if entry["side"] not in sides:
+            raise RegistryError(f"{where}: unknown side {entry['side']!r}; "
+                                f"known: {', '.join(sides)}")
+        if entry["kind"] not in KINDS:
+            raise RegistryError(f"{where}: unknown kind {entry['kind']!r}; expected one of "
+                                f"{', '.join(KINDS)}")
+        part_of = entry.get("part_of")
+        if part_of is not None and not isinstance(part_of, str):
+            raise RegistryError(f"{where}: 'part_of' must be a speaker id, got {part_of!r}")
+        aliases = _strings(entry.get("aliases"), where, "aliases")
+        patterns = _strings(entry.get("patterns"), where, "patterns")
+        for pat in patterns:
+            try:
+                re.compile(pat)
+            except re.error as exc:
+                raise RegistryError(f"{where}: pattern {pat!r}: bad regular expression: {exc}") from None
+        for alias in (entry["name"], *aliases):
+            key = normalize_mention(alias)
+            if not key:
+                raise RegistryError(f"{where}: alias {alias!r} is empty once normalised")
+            other = owner.get(key)
+            if other is not None and other != sid:
+                raise RegistryError(f"{where}: alias {alias!r} (normalised {key!r}) also belongs "
+                                    f"to speaker {other!r} ({wheres[other]})")
+            owner[key] = sid
+        speakers[sid] = Speaker(sid, entry["name"], entry["side"], part_of or None, entry["kind"],
+                                aliases, patterns)
+        wheres[sid] = where.split(": ", 1)[-1] if ": " in where else where
+    for sid, sp in speakers.items():
+        if sp.part_of is not None and sp.part_of not in speakers:
+            raise RegistryError(f"{src}: {wheres[sid]}: unknown part_of {sp.part_of!r}")
+    for sid in speakers:
+        seen = [sid]
+        current = speakers[sid].part_of
+        while current is not None:
+            if current in seen:
+                cycle = " -> ".join([*seen[seen.index(current):], current])
+                raise RegistryError(f"{src}: {wheres[sid]}: part_of cycle {cycle}")
+            seen.append(current)
+            current = speakers[current].part_of
+    return speakers
+
+
+# --------------------------------------------------------------------------- reports
+
+def unresolved_mentions(statements: Any) -> Any:
+    """Mentions left without a speaker: columns ``mention``, ``count``, ``example``.
+
+    Mentions are grouped case-insensitively (the most frequent spelling is shown, ties by first
+    appearance); ``example`` is the sentence of the first statement with that mention. Rows are
+    ordered by count (descending), then mention. Statements with an empty mention are ignored.
+    """
+    import pandas as pd
+
+    cols = ["mention", "count", "example"]
+    if len(statements) == 0:
+        return pd.DataFrame(columns=cols)
+    for c in ("mention", "speaker"):
+        if c not in statements.columns:
+            raise ValueError(f"statements table has no column {c!r}")
+    example_col = "sentence" if "sentence" in statements.columns else "text"
+    df = statements.loc[:, ["mention", "speaker", example_col]].copy()
+    df = df.fillna("")
+    df = df[(df["speaker"].astype(str) == "") & (df["mention"].astype(str).str.strip() != "")]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    df["mention"] = df["mention"].astype(str).str.strip()
+    df["_key"] = df["mention"].str.lower()
+    df["_order"] = range(len(df))
+    rows = []
+    for _, group in df.groupby("_key", sort=False):
+        spellings = group.groupby("mention", sort=False)["_order"].agg(["size", "min"])
+        spellings = spellings.sort_values(["size", "min"], ascending=[False, True])
+        first = group.iloc[0]
+        rows.append({"mention": spellings.index[0], "count": len(group),
+                     "example": str(first[example_col])})
+    out = pd.DataFrame(rows, columns=cols)
+    out = out.sort_values(["count", "mention"], ascending=[False, True], kind="mergesort")
+    return out.reset_index(drop=True)
