@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stance import tables
@@ -28,6 +29,15 @@ def _date_range(corpus: Corpus) -> list[str] | None:
     return [dates.min().date().isoformat(), dates.max().date().isoformat()]
 
 
+def _registry_info(registry: Any) -> dict[str, Any] | None:
+    if registry is None:
+        return None
+    path = getattr(registry, "path", None)
+    return {"path": Path(path).as_posix() if path else None,
+            "speakers": len(getattr(registry, "speakers", {}) or {}),
+            "sides": len(getattr(registry, "sides", {}) or {})}
+
+
 def corpus_dict(corpus: Corpus, examples: int = 3) -> dict[str, Any]:
     """The summary as JSON-ready data: counts, per-article metadata, repairs, skips, warnings."""
     a = corpus.articles
@@ -48,6 +58,7 @@ def corpus_dict(corpus: Corpus, examples: int = 3) -> dict[str, Any]:
         "authors": _counts(a["author"]),
         "credits": _counts(a["credit"]),
         "flags": _flag_counts(a["flags"]),
+        "registry": _registry_info(corpus.registry),
         "repairs": {"count": len(reps), "by_kind": by_kind},
         "files_read": list(corpus.report.files_read),
         "skipped": [{"path": p, "reason": r} for p, r in corpus.report.skipped],
@@ -79,6 +90,10 @@ def corpus_text(corpus: Corpus, max_articles: int = 25) -> str:
     lines.append(_count_line("authors (primary sources)", d["authors"]))
     lines.append(_count_line("credits (photo credits, not speakers)", d["credits"]))
     lines.append(_count_line("flags", d["flags"]))
+    reg = d["registry"]
+    lines.append("speaker registry: " + (
+        "none" if reg is None or not reg["path"] else
+        f"{reg['speakers']} speakers, {reg['sides']} sides ({Path(reg['path']).name})"))
     for art in d["articles"][:max_articles]:
         meta = "  ".join(x for x in (art["source"] or "-", art["url"],
                                      f"© {art['credit']}" if art["credit"] else "",
