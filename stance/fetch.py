@@ -14,8 +14,9 @@ the corpus header format::
 (``fetch-report.csv`` / ``import-report.csv``) with its status and, for failures, the reason.
 
 Politeness: requests run one at a time, with a per-host delay between them (``HostThrottle``), a
-user agent that names the toolkit, connect/read timeouts plus an overall deadline per page, a size
-limit enforced while streaming, and a bounded number of redirects. Page content is parsed (lxml via
+user agent that names the toolkit, robots.txt respected (RFC 9309), connect/read timeouts plus an
+overall deadline per page, a size limit enforced while streaming, and a bounded number of
+redirects. Page content is parsed (lxml via
 trafilatura), never executed. Files are written atomically (temp file + ``os.replace``).
 """
 
@@ -31,6 +32,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import urllib.robotparser
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.client import HTTPException
@@ -56,6 +58,8 @@ DEFAULT_DELAY = 2.0
 DEFAULT_TIMEOUT = 20.0
 DEFAULT_MAX_BYTES = 5_000_000
 DEFAULT_MAX_REDIRECTS = 5
+#: robots.txt files larger than this are not read (RFC 9309 asks parsers to read 500 KiB)
+ROBOTS_MAX_BYTES = 512_000
 #: an overall deadline per page, as a multiple of the connect/read timeout (stops slow trickles)
 DEADLINE_FACTOR = 5.0
 #: at most this share of undecodable bytes is replaced (U+FFFD); more and the page is reported
@@ -71,9 +75,10 @@ _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.
 class FetchError(Exception):
     """A page that could not be fetched or extracted; ``reason`` is the text for the report."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, status: int | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.status = status  # the HTTP status code, when the server answered
 
 
 # --------------------------------------------------------------------------- sources
@@ -330,7 +335,8 @@ class Fetcher:
 
     def __init__(self, *, user_agent: str = USER_AGENT, timeout: float = DEFAULT_TIMEOUT,
                  max_bytes: int = DEFAULT_MAX_BYTES, max_redirects: int = DEFAULT_MAX_REDIRECTS,
-                 delay: float = DEFAULT_DELAY, throttle: HostThrottle | None = None) -> None:
+                 delay: float = DEFAULT_DELAY, throttle: HostThrottle | None = None,
+                 respect_robots: bool = True) -> None:
         if timeout <= 0 or max_bytes <= 0 or max_redirects < 0:
             raise ValueError("timeout and max_bytes must be > 0 and max_redirects >= 0")
         self.user_agent = user_agent
@@ -338,15 +344,23 @@ class Fetcher:
         self.max_bytes = int(max_bytes)
         self.max_redirects = int(max_redirects)
         self.throttle = throttle or HostThrottle(delay)
+        self.respect_robots = respect_robots
+        self._robots: dict[str, tuple[urllib.robotparser.RobotFileParser, str]] = {}
         self._opener = urllib.request.build_opener(_NoRedirect())
         self.requests = 0
 
     def get(self, url: str) -> Page:
-        """Download ``url`` (following at most ``max_redirects`` redirects)."""
+        """Download the HTML page at ``url`` (following at most ``max_redirects`` redirects);
+        with ``respect_robots``, a URL the site's robots.txt disallows is not requested."""
+        if self.respect_robots:
+            self._check_robots(url)
+        return self._get(url)
+
+    def _get(self, url: str, *, html: bool = True, max_bytes: int | None = None) -> Page:
         chain = [url]
         current = url
         while True:
-            location = self._request(current)
+            location = self._request(current, html=html, max_bytes=max_bytes or self.max_bytes)
             if isinstance(location, Page):
                 location.redirects = chain[1:]
                 return location
@@ -358,7 +372,30 @@ class Fetcher:
             chain.append(nxt)
             current = nxt
 
-    def _request(self, url: str) -> Page | str:
+    def _check_robots(self, url: str) -> None:
+        """Raise ``FetchError`` when robots.txt (RFC 9309, read once per site) disallows ``url``:
+        a robots.txt answered with 4xx allows everything; one that cannot be read (5xx, timeout,
+        network error) disallows the site."""
+        parts = urlsplit(url)
+        site = f"{parts.scheme}://{parts.netloc}"
+        if site not in self._robots:
+            rules = urllib.robotparser.RobotFileParser()
+            try:
+                page = self._get(site + "/robots.txt", html=False, max_bytes=ROBOTS_MAX_BYTES)
+                rules.parse(page.html.splitlines())
+                self._robots[site] = (rules, "")
+            except FetchError as exc:
+                if exc.status is not None and 400 <= exc.status < 500:
+                    rules.allow_all = True
+                    self._robots[site] = (rules, "")
+                else:
+                    rules.disallow_all = True
+                    self._robots[site] = (rules, f"robots.txt unreadable ({exc.reason})")
+        rules, why = self._robots[site]
+        if not rules.can_fetch(self.user_agent, url):
+            raise FetchError(why or "robots.txt disallows this URL")
+
+    def _request(self, url: str, *, html: bool, max_bytes: int) -> Page | str:
         """One request: a ``Page``, or the ``Location`` of a redirect."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -373,7 +410,7 @@ class Fetcher:
         })
         try:
             with self._opener.open(request, timeout=self.timeout) as response:
-                return self._read(url, response)
+                return self._read(url, response, html=html, max_bytes=max_bytes)
         except urllib.error.HTTPError as exc:
             try:
                 if exc.code in _REDIRECT_CODES:
@@ -381,7 +418,7 @@ class Fetcher:
                     if not location:
                         raise FetchError(f"http {exc.code}: redirect without Location") from None
                     return location
-                raise FetchError(f"http {exc.code}: {exc.reason}") from None
+                raise FetchError(f"http {exc.code}: {exc.reason}", exc.code) from None
             finally:
                 exc.close()
         except urllib.error.URLError as exc:
@@ -395,13 +432,13 @@ class Fetcher:
         finally:
             self.throttle.done(host)
 
-    def _read(self, url: str, response) -> Page:
+    def _read(self, url: str, response, *, html: bool, max_bytes: int) -> Page:
         ctype = response.headers.get_content_type()
-        if ctype not in _HTML_TYPES:
+        if html and ctype not in _HTML_TYPES:
             raise FetchError(f"not html: content type {ctype}")
         length = response.headers.get("Content-Length")
-        if length and length.isdigit() and int(length) > self.max_bytes:
-            raise FetchError(f"too large: Content-Length {length} > {self.max_bytes} bytes")
+        if length and length.isdigit() and int(length) > max_bytes:
+            raise FetchError(f"too large: Content-Length {length} > {max_bytes} bytes")
         deadline = time.monotonic() + self.timeout * DEADLINE_FACTOR
         chunks: list[bytes] = []
         size = 0
@@ -410,8 +447,8 @@ class Fetcher:
             if not chunk:
                 break
             size += len(chunk)
-            if size > self.max_bytes:
-                raise FetchError(f"too large: more than {self.max_bytes} bytes")
+            if size > max_bytes:
+                raise FetchError(f"too large: more than {max_bytes} bytes")
             if time.monotonic() > deadline:
                 raise FetchError(f"timeout: page not complete after "
                                  f"{self.timeout * DEADLINE_FACTOR:g} s")
@@ -464,7 +501,8 @@ def _progress(items: list, desc: str, progress: bool):
 def fetch_corpus(path: str | Path | None = None, *, delay: float = DEFAULT_DELAY,
                  timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES,
                  limit: int | None = None, user_agent: str = USER_AGENT,
-                 fetcher: Fetcher | None = None, progress: bool = True) -> RunSummary:
+                 respect_robots: bool = True, fetcher: Fetcher | None = None,
+                 progress: bool = True) -> RunSummary:
     """Download every source of the corpus at ``path`` whose article file is missing.
 
     Writes ``articles/<date>_<outlet>_<sha1(url)[:10]>.txt`` per page (the date of the sources file
@@ -476,7 +514,7 @@ def fetch_corpus(path: str | Path | None = None, *, delay: float = DEFAULT_DELAY
     sources = read_sources(sources_path(corpus))
     articles = corpus / ARTICLES_DIR
     fetcher = fetcher or Fetcher(user_agent=user_agent, timeout=timeout, max_bytes=max_bytes,
-                                 delay=delay)
+                                 delay=delay, respect_robots=respect_robots)
     rows: dict[int, dict] = {}
     todo: list[tuple[int, Source, Path]] = []
     for i, src in enumerate(sources):

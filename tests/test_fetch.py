@@ -72,6 +72,7 @@ def test_guard_blocks_other_addresses(only_localhost):
 
 # ----------------------------------------------------------------------------- the server
 
+ROBOTS = "User-agent: *\nDisallow: /private\n\nUser-agent: otherbot\nDisallow: /\n"
 HUGE_CHUNK = b"<p>" + b"x" * 65_000 + b"</p>\n"
 
 
@@ -79,6 +80,7 @@ class Handler(BaseHTTPRequestHandler):
     hits: ClassVar[dict[str, int]] = {}
     user_agents: ClassVar[list[str]] = []
     huge_sent: ClassVar[list[int]] = [0]
+    robots: ClassVar[dict[str, object]] = {}
     lock = threading.Lock()
 
     def log_message(self, *args) -> None:  # quiet
@@ -105,7 +107,10 @@ class Handler(BaseHTTPRequestHandler):
             pass
 
     def route(self, path: str) -> None:
-        if path in ("/ok", "/ok2", "/same-host-1", "/same-host-2"):
+        if path == "/robots.txt":
+            self._send(int(self.robots.get("status", 200)),
+                       str(self.robots.get("body", ROBOTS)).encode(), ctype="text/plain")
+        elif path in ("/ok", "/ok2", "/same-host-1", "/same-host-2", "/private/page"):
             self._send(200, (FIX / "article.html").read_bytes())
         elif path == "/nodate":
             self._send(200, (FIX / "nodate.html").read_bytes())
@@ -172,7 +177,13 @@ def hits():
     Handler.hits.clear()
     Handler.user_agents.clear()
     Handler.huge_sent[0] = 0
+    Handler.robots.clear()
     return Handler.hits
+
+
+def page_hits(hits: dict[str, int]) -> int:
+    """Requests for pages (robots.txt aside)."""
+    return sum(n for p, n in hits.items() if p != "/robots.txt")
 
 
 def make_corpus(tmp_path: Path, rows: list[tuple[str, str, str]]) -> Path:
@@ -275,10 +286,10 @@ def test_second_run_downloads_nothing(tmp_path, server, hits):
     corpus = make_corpus(tmp_path, [("2020-10-01", "a", server + "/ok"),
                                     ("2020-10-02", "b", server + "/nodate")])
     first = fetch.fetch_corpus(corpus, **FAST)
-    assert first.count("fetched") == 2 and sum(hits.values()) == 2
+    assert first.count("fetched") == 2 and page_hits(hits) == 2 and hits["/robots.txt"] == 1
     snapshot = {p.name: p.read_bytes() for p in (corpus / "articles").iterdir()}
     second = fetch.fetch_corpus(corpus, **FAST)
-    assert sum(hits.values()) == 2
+    assert sum(hits.values()) == 3  # not even robots.txt is asked again
     assert second.count("present") == 2 and second.written == []
     assert {p.name: p.read_bytes() for p in (corpus / "articles").iterdir()} == snapshot
     # no temp files left behind
@@ -303,12 +314,31 @@ def test_fetched_articles_read_back_with_read_corpus(tmp_path, server, hits):
     assert not arts["text"][0].startswith("date ")
 
 
+def test_interrupted_run_keeps_what_it_wrote(tmp_path, server, hits):
+    class Interrupting(fetch.Fetcher):
+        def get(self, url: str) -> fetch.Page:
+            if url.endswith("/nodate"):
+                raise KeyboardInterrupt
+            return super().get(url)
+
+    corpus = make_corpus(tmp_path, [("2020-10-01", "a", server + "/ok"),
+                                    ("2020-10-02", "b", server + "/nodate"),
+                                    ("2020-10-03", "c", server + "/ok2")])
+    with pytest.raises(KeyboardInterrupt):
+        fetch.fetch_corpus(corpus, fetcher=Interrupting(timeout=0.5, delay=0), progress=False)
+    report = read_report(corpus)
+    assert [r["status"] for r in report.values()] == ["fetched", "pending", "pending"]
+    assert len(list((corpus / "articles").iterdir())) == 1  # complete file, no temp file
+    resumed = fetch.fetch_corpus(corpus, **FAST)
+    assert [r["status"] for r in resumed.rows] == ["present", "fetched", "fetched"]
+
+
 def test_limit_leaves_the_rest_pending(tmp_path, server, hits):
     corpus = make_corpus(tmp_path, [("2020-10-01", "a", server + "/ok"),
                                     ("2020-10-02", "b", server + "/nodate")])
     result = fetch.fetch_corpus(corpus, limit=1, **FAST)
     assert [r["status"] for r in result.rows] == ["fetched", "pending"]
-    assert sum(hits.values()) == 1
+    assert page_hits(hits) == 1
 
 
 def test_per_host_delay_is_respected(server, hits):
@@ -320,7 +350,7 @@ def test_per_host_delay_is_respected(server, hits):
         now[0] += s
 
     throttle = fetch.HostThrottle(2.0, clock=lambda: now[0], sleep=sleep)
-    fetcher = fetch.Fetcher(timeout=1.0, throttle=throttle)
+    fetcher = fetch.Fetcher(timeout=1.0, throttle=throttle, respect_robots=False)
     fetcher.get(server + "/same-host-1")
     assert sleeps == []
     now[0] += 0.5  # half a second of other work
@@ -354,7 +384,35 @@ def test_cli_fetch(tmp_path, server, hits, capsys):
     assert code == 1  # one source failed
     out = capsys.readouterr().out
     assert "fetched 1" in out and "failed 1" in out and fetch.FETCH_REPORT in out
-    assert Handler.user_agents == ["tester/1", "tester/1"]
+    assert Handler.user_agents == ["tester/1"] * 3  # robots.txt and two pages
+
+
+def test_robots_txt_is_respected(tmp_path, server, hits):
+    corpus = make_corpus(tmp_path, [("2020-10-01", "a", server + "/private/page"),
+                                    ("2020-10-02", "b", server + "/ok")])
+    result = fetch.fetch_corpus(corpus, **FAST)
+    assert (result.rows[0]["status"], result.rows[0]["reason"]) == \
+        ("failed", "robots.txt disallows this URL")
+    assert result.rows[1]["status"] == "fetched"
+    assert "/private/page" not in hits and hits["/robots.txt"] == 1  # read once per site
+    # a bot named in robots.txt is kept out of the whole site
+    with pytest.raises(fetch.FetchError, match="disallows"):
+        fetch.Fetcher(user_agent="otherbot/2", timeout=0.5, delay=0).get(server + "/nodate")
+    # --ignore-robots fetches it
+    assert main(["fetch", str(corpus), "--delay", "0", "--ignore-robots"]) == 0
+    assert hits["/private/page"] == 1
+
+
+@pytest.mark.parametrize(("status", "allowed"), [(404, True), (503, False)])
+def test_robots_txt_missing_or_unreachable(server, hits, status, allowed):
+    Handler.robots["status"] = status
+    fetcher = fetch.Fetcher(timeout=0.5, delay=0)
+    if allowed:  # no robots.txt (4xx): everything is allowed
+        assert "calm night" in fetcher.get(server + "/ok").html
+    else:  # robots.txt unreachable (5xx): the site is left alone (RFC 9309)
+        with pytest.raises(fetch.FetchError, match=r"robots.txt unreadable \(http 503"):
+            fetcher.get(server + "/ok")
+        assert "/ok" not in hits
 
 
 def test_bad_sources_file_names_line_and_field(tmp_path, capsys):

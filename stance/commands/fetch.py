@@ -25,6 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="download at most N pages in this run")
     parser.add_argument("--user-agent", default=fetch.USER_AGENT, metavar="UA",
                         help="User-Agent header (default: %(default)r)")
+    parser.add_argument("--ignore-robots", action="store_true",
+                        help="do not read robots.txt (only for sites whose owners agreed)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -34,6 +36,6 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError("--limit must be >= 0")
     result = fetch_corpus(args.path, delay=args.delay, timeout=args.timeout,
                           max_bytes=args.max_bytes, limit=args.limit,
-                          user_agent=args.user_agent)
+                          user_agent=args.user_agent, respect_robots=not args.ignore_robots)
     print(result.summary())
     return 1 if result.failed else 0
