@@ -85,15 +85,19 @@ def decode(data: bytes) -> tuple[str, str]:
 
 # --- .txt / .md ---------------------------------------------------------------------------------
 
-_HEADER_START = re.compile(r"^\s*(?P<key>[A-Za-z_]+):?\s+\S")
+_FIELD_START = re.compile(r"^\s*(?P<key>[A-Za-z_]+):?\s+(?P<first>\S+)")
 
 
 def is_header_line(line: str) -> bool:
-    """A header line starts with a known key and either is a ``date`` line or has ``|`` fields."""
-    m = _HEADER_START.match(line)
-    if not m or m["key"].lower() not in META_FIELDS:
-        return False
-    return m["key"].lower() == "date" or "|" in line
+    """Is this first line a header? Either ``date`` followed by a word with a digit (a date,
+    perhaps malformed), or at least two ``|``-separated fields that start with a known key. So a
+    body that starts with "Date palms ..." or "Source: officials" is not taken for a header."""
+    fields = [_FIELD_START.match(part) for part in line.split("|")]
+    keys = [m["key"].lower() for m in fields if m and m["key"].lower() in META_FIELDS]
+    first = fields[0]
+    if first and first["key"].lower() == "date" and any(c.isdigit() for c in first["first"]):
+        return True
+    return len(keys) >= 2
 
 
 def parse_header(line: str, lineno: int = 1) -> tuple[dict[str, Any], list[str]]:

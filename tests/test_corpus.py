@@ -13,7 +13,7 @@ from stance import tables
 from stance.cli import main
 from stance.corpus import CorpusError, corpus_from_articles, read_corpus
 from stance.dates import DateError, date_from_filename, date_prefix, parse_date
-from stance.formats import FormatError, decode, parse_header
+from stance.formats import FormatError, decode, is_header_line, parse_header
 from stance.repair import Edit, Repaired, repair_text
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "corpus"
@@ -68,6 +68,23 @@ def test_pipe_header_fields_and_their_problems():
     assert any("'title' has no value" in w for w in warnings)
     meta, warnings = parse_header("date 2020-10-13 extra words")
     assert meta["date"] == "2020-10-13" and "extra words" in warnings[0]
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    (" date 2020-10-05 © A/B", True), ("date 5 October 2020", True), ("Date: 2020-10-05", True),
+    ("date 31.31.2021", True), ("source x.org | url https://x.org", True),
+    ("Date palms grow in the south.", False), ("Source: officials in Baku", False),
+    ("Title | subtitle", False), ("The war entered its second week.", False),
+])
+def test_header_line_detection(line, expected):
+    assert is_header_line(line) is expected
+
+
+def test_first_line_that_is_not_a_header_stays_in_the_text(tmp_path):
+    _write(tmp_path / "articles" / "2021-02-02_palms.txt", "Date palms grow here.\nMore text.")
+    corpus = read_corpus(tmp_path)
+    assert corpus.articles.loc[0, "text"] == "Date palms grow here.\nMore text."
+    assert any("no header line" in m for _, m in corpus.report.warnings)
 
 
 def test_decode_utf8_bom_cp1252_binary():
@@ -329,6 +346,23 @@ def test_seed_corpus(default_corpus_path):
     assert SEED_CREDIT not in art["text"] and art["text"].startswith("Heavy fighting")
     assert corpus.config["time_bin"] == "W" and corpus.name == "nagorno-karabakh-2020"
     assert corpus.report.skipped == []
+
+
+def test_seed_corpus_body_and_repairs_match_repair_text(default_corpus_path):
+    corpus = read_corpus(default_corpus_path)
+    art = corpus.articles.iloc[0]
+    raw_file = next((default_corpus_path / "articles").iterdir()).read_text(encoding="utf-8")
+    header, _, body = raw_file.partition("\n")
+    assert header.startswith(" date 2020-10-05 ©")
+    rep = corpus.repaired(art["article_id"])
+    assert rep.raw == body.lstrip("\n").rstrip()
+    expected = repair_text(rep.raw)
+    assert art["text"] == expected.text
+    assert list(corpus.repairs["kind"]) == [e.kind for e in expected.edits]
+    assert list(corpus.repairs["before"]) == [e.before for e in expected.edits]
+    kinds = {e.kind for e in expected.edits}
+    assert tables.has_flag(art["flags"], "repaired") == bool(kinds - {"damaged"})
+    assert tables.has_flag(art["flags"], "damaged") == ("damaged" in kinds)
 
 
 def test_stance_corpus_command(default_corpus_path, capsys):
