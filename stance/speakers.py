@@ -62,9 +62,7 @@ _CACHE_LIMIT = 200_000
 _MAX_ALIAS_TOKENS = 12
 #: words that may stand before a surname in a longer mention ("Prime Minister Pashinyan")
 _TITLE_WORDS = frozenset(
-    "president prime minister spokesman spokeswoman spokesperson adviser advisor aide assistant "
-    "leader mr mrs ms dr general colonel lieutenant representative secretary chief head deputy "
-    "foreign defense ambassador envoy official colonel-general said told".split()
+    ["president", "prime", "minister", "spokesman", "spokeswoman", "spokesperson", "adviser", "advisor", "aide", "assistant", "leader", "mr", "mrs", "ms", "dr", "general", "colonel", "lieutenant", "representative", "secretary", "chief", "head", "deputy", "foreign", "defense", "ambassador", "envoy", "official", "colonel-general", "said", "told"]
 )
 _ARTICLES = frozenset({"the", "a", "an"})
 #: single-character replacements that NFKD does not handle
@@ -175,7 +173,7 @@ class Registry:
         self.speakers = dict(speakers)
         self.path = path
         self.exclude = tuple(exclude)
-        self._exclude_re = re.compile("|".join(f"(?:{p})" for p in exclude), re.I) if exclude else None
+        self._exclude_re = re.compile("|".join(f"(?:{p})" for p in exclude), re.IGNORECASE) if exclude else None
         self._alias: dict[str, str] = {}
         self._alias_tokens: dict[tuple[str, ...], str] = {}
         self._patterns: list[tuple[re.Pattern[str], str]] = []
@@ -391,7 +389,7 @@ def load_registry(path: str | Path) -> Registry:
     if not path.is_file():
         raise RegistryError(f"{path}: speaker registry not found")
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark is not None else ""
@@ -414,12 +412,16 @@ def registry_from_dict(data: Any, path: str | Path | None = None) -> Registry:
     sides = _load_sides(data.get("sides"), src)
     speakers = _load_speakers(data.get("speakers"), sides, src)
     exclude = _strings(data.get("exclude"), src, "exclude")
-    for pat in exclude:
+    _check_regexes(exclude, f"{src}: exclude")
+    return Registry(sides, speakers, Path(path) if path is not None else None, exclude)
+
+
+def _check_regexes(patterns: tuple[str, ...], where: str) -> None:
+    for pat in patterns:
         try:
             re.compile(pat)
         except re.error as exc:
-            raise RegistryError(f"{src}: exclude pattern {pat!r}: bad regular expression: {exc}") from None
-    return Registry(sides, speakers, Path(path) if path is not None else None, exclude)
+            raise RegistryError(f"{where}: pattern {pat!r}: bad regular expression: {exc}") from None
 
 
 def _entry_list(value: Any, src: str, key: str) -> list[dict]:
@@ -485,11 +487,7 @@ def _load_speakers(value: Any, sides: dict[str, Side], src: str) -> dict[str, Sp
             raise RegistryError(f"{where}: 'part_of' must be a speaker id, got {part_of!r}")
         aliases = _strings(entry.get("aliases"), where, "aliases")
         patterns = _strings(entry.get("patterns"), where, "patterns")
-        for pat in patterns:
-            try:
-                re.compile(pat)
-            except re.error as exc:
-                raise RegistryError(f"{where}: pattern {pat!r}: bad regular expression: {exc}") from None
+        _check_regexes(patterns, where)
         for alias in (entry["name"], *aliases):
             key = normalize_mention(alias)
             if not key:
@@ -505,9 +503,9 @@ def _load_speakers(value: Any, sides: dict[str, Side], src: str) -> dict[str, Sp
     for sid, sp in speakers.items():
         if sp.part_of is not None and sp.part_of not in speakers:
             raise RegistryError(f"{src}: {wheres[sid]}: unknown part_of {sp.part_of!r}")
-    for sid in speakers:
+    for sid, sp in speakers.items():
         seen = [sid]
-        current = speakers[sid].part_of
+        current = sp.part_of
         while current is not None:
             if current in seen:
                 cycle = " -> ".join([*seen[seen.index(current):], current])
