@@ -72,31 +72,37 @@ def format_registry(registry, level: str = "person") -> str:
                 tail = f": {', '.join(others)}" if others else ""
                 lines.append(f"  {registry.speakers[org].name} [{org}]{tail}")
             continue
-        ids = {sp.id for sp in members}
-        children: dict[str | None, list] = {}
-        for sp in members:
-            parent = sp.part_of if sp.part_of in ids else None
-            children.setdefault(parent, []).append(sp)
-
-        def walk(parent: str | None, depth: int) -> None:
-            for sp in children.get(parent, []):
-                part = f", part of {sp.part_of}" if sp.part_of else ""
-                lines.append(f"  {'  ' * depth}{sp.name} [{sp.id}] ({sp.kind}{part})")
-                if sp.aliases:
-                    lines.append(f"  {'  ' * depth}    aliases: {', '.join(sp.aliases)}")
-                if sp.patterns:
-                    lines.append(f"  {'  ' * depth}    patterns: {len(sp.patterns)}")
-                walk(sp.id, depth + 1)
-
-        walk(None, 0)
+        lines += _tree_lines(members)
     return "\n".join(lines)
+
+
+def _tree_lines(members: list) -> list[str]:
+    """Speakers of one side as a tree along ``part_of`` (ancestors on other sides are roots)."""
+    ids = {sp.id for sp in members}
+    children: dict[str | None, list] = {}
+    for sp in members:
+        children.setdefault(sp.part_of if sp.part_of in ids else None, []).append(sp)
+    lines: list[str] = []
+    stack = [(sp, 0) for sp in reversed(children.get(None, []))]
+    while stack:
+        sp, depth = stack.pop()
+        pad = "  " * (depth + 1)
+        part = f", part of {sp.part_of}" if sp.part_of else ""
+        lines.append(f"{pad}{sp.name} [{sp.id}] ({sp.kind}{part})")
+        if sp.aliases:
+            lines.append(f"{pad}    aliases: {', '.join(sp.aliases)}")
+        if sp.patterns:
+            lines.append(f"{pad}    patterns: {len(sp.patterns)}")
+        stack += [(child, depth + 1) for child in reversed(children.get(sp.id, []))]
+    return lines
 
 
 def format_unresolved(table, total: int, top: int | None = None) -> str:
     """The table of :func:`stance.speakers.unresolved_mentions` as text."""
     n = int(table["count"].sum()) if len(table) else 0
-    lines = [f"{n} of {total} statements have a mention without a speaker "
-             f"({len(table)} distinct mentions)"]
+    head = (f"{n} of {total} statements have a mention without a speaker "
+            f"({len(table)} distinct mentions)")
+    lines = [head]
     shown = table if top is None else table.head(top)
     for row in shown.itertuples(index=False):
         example = " ".join(str(row.example).split())
