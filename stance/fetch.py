@@ -433,8 +433,9 @@ class Fetcher:
             self.throttle.done(host)
 
     def _read(self, url: str, response, *, html: bool, max_bytes: int) -> Page:
+        declared = response.headers.get("Content-Type") is not None
         ctype = response.headers.get_content_type()
-        if html and ctype not in _HTML_TYPES:
+        if html and declared and ctype not in _HTML_TYPES:
             raise FetchError(f"not html: content type {ctype}")
         length = response.headers.get("Content-Length")
         if length and length.isdigit() and int(length) > max_bytes:
@@ -453,8 +454,17 @@ class Fetcher:
                 raise FetchError(f"timeout: page not complete after "
                                  f"{self.timeout * DEADLINE_FACTOR:g} s")
             chunks.append(chunk)
-        html = decode_html(b"".join(chunks), response.headers.get_content_charset())
-        return Page(url=response.geturl() or url, html=html)
+        body = b"".join(chunks)
+        if html and not declared and not _looks_like_html(body):
+            raise FetchError("not html: no content type and the body does not look like HTML")
+        text = decode_html(body, response.headers.get_content_charset())
+        return Page(url=response.geturl() or url, html=text)
+
+
+def _looks_like_html(body: bytes) -> bool:
+    """Sniff a body sent without a content type (the start of an HTML document)."""
+    head = body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<!--"))
 
 
 # --------------------------------------------------------------------------- the two commands

@@ -143,6 +143,12 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", "text/html")
             self.send_header("Content-Length", str(10**9))
             self.end_headers()
+        elif path in ("/no-ctype-html", "/no-ctype-binary"):
+            body = (FIX / "nodate.html").read_bytes() if path.endswith("html") else b"\x89PNG.."
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
         elif path == "/pdf":
             self._send(200, b"%PDF-1.4 not a page", ctype="application/pdf")
         elif path == "/loop-a":
@@ -227,6 +233,7 @@ def test_fetch_all_cases(tmp_path, server, hits):
         "/404": "failed", "/500": "failed", "/slow": "failed", "/huge": "failed",
         "/huge-declared": "failed", "/pdf": "failed", "/loop-a": "failed", "/badenc": "failed",
         "/empty": "failed", "/to-file": "failed",
+        "/no-ctype-html": "fetched", "/no-ctype-binary": "failed",
     }
     corpus = make_corpus(tmp_path, [("2020-10-04", "Example Wire", server + p) for p in cases])
     t0 = time.monotonic()
@@ -247,7 +254,8 @@ def test_fetch_all_cases(tmp_path, server, hits):
     assert reasons["/to-file"].startswith("bad url")
     # the size limit is enforced while streaming: far less than the 52 MB on offer was sent
     assert Handler.huge_sent[0] < 20_000_000
-    assert result.failed == 10 and len(result.written) == 4
+    assert reasons["/no-ctype-binary"].startswith("not html: no content type")
+    assert result.failed == 11 and len(result.written) == 5
     assert all(ua == fetch.USER_AGENT for ua in Handler.user_agents)
     assert fetch.USER_AGENT.startswith("stance/")
 
