@@ -1,0 +1,1 @@
+"""Benchmarks of stance, run side by side with their peers (``python benchmarks/NAME.py``)."""
