@@ -148,12 +148,39 @@ def _split_date_credit(value: str, meta: dict, warnings: list[str], lineno: int)
     return date.isoformat()
 
 
+_SEED_LINE = re.compile(r"^\s*date:?\s+(?P<rest>[^|]*)$", re.IGNORECASE)
+
+
+def seed_line(line: str) -> tuple[str, str, str] | None:
+    """Read a header line in the scraper's form `` date 2020-10-05 [text] [© credit]``.
+
+    Returns ``(iso date, credit, text)`` or ``None`` when the line is not in that form (or its date
+    cannot be read). ``text`` is what the scraper put between the date and the credit: the start of
+    the article (a dateline, a byline, a first paragraph), which belongs to the body."""
+    m = _SEED_LINE.match(line)
+    if not m:
+        return None
+    before, _, credit = m["rest"].partition("©")
+    found = date_prefix(before)
+    if found is None:
+        return None
+    return found[0].isoformat(), credit.strip(), found[1]
+
+
 def parse_text_file(text: str) -> Parsed:
-    """A .txt or .md file: YAML front matter or a header line, then the body."""
+    """A .txt or .md file: YAML front matter or a header line, then the body.
+
+    In the seed's header form the text after the date (other than a © credit) starts the body. A
+    first body line in that form right after another header (the scraper's own header line under
+    a ``date | source | url`` header) loses its ``date ...`` marker the same way."""
     lines = text.split("\n")
     out = Parsed()
+    seed = seed_line(lines[0]) if lines else None
     if lines and lines[0].strip() == "---":
         meta, body_start = _front_matter(lines, out)
+    elif seed is not None:
+        meta = {"date": seed[0], **({"credit": seed[1]} if seed[1] else {})}
+        lines[0], body_start = seed[2], 0
     elif lines and is_header_line(lines[0]):
         meta, warnings = parse_header(lines[0], 1)
         out.warnings += warnings
@@ -164,9 +191,26 @@ def parse_text_file(text: str) -> Parsed:
                             "' date YYYY-MM-DD © credit' or YAML front matter")
     while body_start < len(lines) and not lines[body_start].strip():
         body_start += 1
+    if meta and body_start > 0 and body_start < len(lines):
+        _second_seed_line(lines, body_start, meta, out)
+    while body_start < len(lines) and not lines[body_start].strip():
+        body_start += 1
     body = "\n".join(lines[body_start:]).rstrip()
     out.records.append(Record(text=body, meta=meta))
     return out
+
+
+def _second_seed_line(lines: list[str], i: int, meta: dict[str, Any], out: Parsed) -> None:
+    seed = seed_line(lines[i])
+    if seed is None:
+        return
+    date, credit, rest = seed
+    if credit:
+        meta.setdefault("credit", credit)
+    if str(meta.get("date", date)) != date:
+        out.warnings.append(f"line {i + 1}: the scraper's header line has date {date}, the header "
+                            f"{meta['date']}; the header's date is used")
+    lines[i] = rest
 
 
 def _front_matter(lines: list[str], out: Parsed) -> tuple[dict[str, Any], int]:

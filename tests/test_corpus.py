@@ -80,6 +80,26 @@ def test_header_line_detection(line, expected):
     assert is_header_line(line) is expected
 
 
+def test_seed_form_text_after_the_date_starts_the_body(tmp_path):
+    """The scraper put the start of the article after the date: it is body text, not lost."""
+    art = tmp_path / "articles"
+    _write(art / "a.txt", " date 2021-03-05 NORTHCITY, March 5\n\nThe ministry said so.")
+    _write(art / "b.txt", "date 2021-03-06 | source x.org\n date 2021-03-06 Reuters © P. Hoto\n\n"
+                          "Officials said the road was open.")
+    _write(art / "c.txt", "date 2021-03-07 | source x.org\n\n date 2021-03-01 The talks ended.")
+    corpus = read_corpus(tmp_path)
+    a = corpus.articles.set_index("article_id")
+    assert a.loc["a", "text"] == "NORTHCITY, March 5\n\nThe ministry said so."
+    assert a.loc["a", "date"] == pd.Timestamp("2021-03-05") and a.loc["a", "credit"] == ""
+    assert a.loc["b", "text"] == "Reuters\n\nOfficials said the road was open."
+    assert a.loc["b", "credit"] == "P. Hoto"
+    assert a.loc["c", "text"] == "The talks ended."
+    assert a.loc["c", "date"] == pd.Timestamp("2021-03-07")
+    expected = ("line 3: the scraper's header line has date 2021-03-01, the header "
+                "2021-03-07; the header's date is used")
+    assert corpus.report.warnings[1:] == [("articles/c.txt", expected)]
+
+
 def test_first_line_that_is_not_a_header_stays_in_the_text(tmp_path):
     _write(tmp_path / "articles" / "2021-02-02_palms.txt", "Date palms grow here.\nMore text.")
     corpus = read_corpus(tmp_path)
