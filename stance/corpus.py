@@ -172,6 +172,12 @@ def load_config(root: Path, report: ReadReport, *, name: str,
             loaded = {}
         config.update({str(k): v for k, v in loaded.items() if v is not None or k not in config})
         config["name"] = str(config["name"] or name)
+    try:
+        pd.tseries.frequencies.to_offset(str(config["time_bin"]))
+    except ValueError:
+        report.warn("corpus.yaml", f"field time_bin: {config['time_bin']!r} is not a pandas "
+                    "frequency (expected e.g. D, W, MS); using W")
+        config["time_bin"] = "W"
     if config["default_date"] is not None:
         try:
             config["default_date"] = parse_date(config["default_date"]).isoformat()

@@ -321,6 +321,16 @@ def test_malformed_corpus_yaml_warns_and_uses_defaults(tmp_path):
         read_corpus(tmp_path, strict=True)
 
 
+def test_corpus_yaml_fields_are_checked(tmp_path):
+    _write(tmp_path / "corpus.yaml", "name: t\ntime_bin: fortnightly\ndefault_date: someday\n")
+    _write(tmp_path / "articles" / "a.txt", "date 2021-01-01\nText.")
+    corpus = read_corpus(tmp_path)
+    assert corpus.config["time_bin"] == "W" and corpus.config["default_date"] is None
+    messages = [m for p, m in corpus.report.warnings if p == "corpus.yaml"]
+    assert messages[0].startswith("field time_bin: 'fortnightly'")
+    assert messages[1].startswith("field default_date: cannot read date 'someday'")
+
+
 def test_folder_without_corpus_yaml_or_articles_folder(tmp_path):
     """The top-level text files are read; the corpus's own files are listed, not read."""
     _write(tmp_path / "2021-05-01_a.txt", "date 2021-05-01 | source a.org\nFirst.")
