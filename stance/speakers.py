@@ -77,6 +77,8 @@ _REWRITES = [
      lambda m: m.group(1) + " ministry"),
     (re.compile(r"\bforeign affairs ministry\b"), "foreign ministry"),
 ]
+#: words that join two speakers into one mention ("Yerevan and Baku")
+_JOINERS = frozenset({"and", "with", "both"})
 _SEP = "|"  # token standing for a clause boundary (comma, parenthesis, colon ...)
 
 
@@ -109,6 +111,8 @@ class Speaker:
 # --------------------------------------------------------------------------- normalisation
 
 def _strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
     text = text.translate(_CHAR_MAP)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -152,10 +156,18 @@ def _rewrite(text: str) -> str:
     return text
 
 
+def _words(text: str) -> tuple[list[str], list[bool]]:
+    """Normalised, rewritten words (with ``|`` separators) and whether each was capitalised."""
+    toks = _tokens(text)
+    words = _rewrite(" ".join(w for w, _ in toks)).split()
+    if len(words) == len(toks):
+        return words, [c for _, c in toks]
+    return words, [False] * len(words)  # a rewrite changed the word count: capitals unknown
+
+
 def normalize_mention(text: str) -> str:
     """The normalised form aliases and patterns are matched against (see the module docstring)."""
-    words = [w for w, _ in _tokens(text) if w != _SEP]
-    return _rewrite(" ".join(words))
+    return " ".join(w for w in _words(text)[0] if w != _SEP)
 
 
 # --------------------------------------------------------------------------- registry
@@ -187,6 +199,9 @@ class Registry:
                     self._vocab.update(key.split())
             for pat in sp.patterns:
                 self._patterns.append((re.compile(pat), sp.id))
+        self._any_pattern = (re.compile("|".join(f"(?:{p.pattern})" for p, _ in self._patterns))
+                             if self._patterns else None)
+        self._first_tokens = {k[0] for k in self._alias_tokens}
         self._max_tokens = max((len(k) for k in self._alias_tokens), default=0)
         self._depth = {sid: len(self.ancestors(sid)) for sid in self.speakers}
         self._cache: dict[str, str | None] = {}
@@ -269,25 +284,25 @@ class Registry:
     def _resolve_id(self, mention: str) -> str | None:
         if self._exclude_re is not None and self._exclude_re.search(mention):
             return None
-        toks = _tokens(mention)
-        if not toks:
+        words, caps = _words(mention)
+        key = " ".join(w for w in words if w != _SEP)
+        if not key:
             return None
-        key = normalize_mention(mention)
         if key in self._alias:
             return self._alias[key]
-        for pattern, sid in self._patterns:
-            if pattern.fullmatch(key):
-                return sid
-        return self._best_contained(toks)
+        pattern_hit = self._any_pattern is not None and self._any_pattern.search(key) is not None
+        if pattern_hit:
+            for pattern, sid in self._patterns:
+                if pattern.fullmatch(key):
+                    return sid
+        return self._best_contained(words, caps, key if pattern_hit else None)
 
-    def _best_contained(self, toks: list[tuple[str, bool]]) -> str | None:
-        # candidates: (start, end, sid, is_alias); token positions over the rewritten words
-        words = _rewrite(" ".join(w for w, _ in toks)).split()
-        caps = self._caps_after_rewrite(toks, words)
+    def _best_contained(self, words: list[str], caps: list[bool], key: str | None) -> str | None:
+        # candidates: (start, end, sid, is_alias) in token positions of ``words``
         cands: list[tuple[int, int, str, bool]] = []
         n = len(words)
         for i in range(n):
-            if words[i] == _SEP:
+            if words[i] not in self._first_tokens:
                 continue
             for j in range(i + 1, min(n, i + self._max_tokens) + 1):
                 if words[j - 1] == _SEP:
@@ -300,19 +315,16 @@ class Registry:
                     if prev_cap and prev not in self._vocab and prev not in _TITLE_WORDS:
                         continue  # "Nvard Hovhannisyan": someone else with the surname
                 cands.append((i, j, sid, True))
-        if self._patterns:
-            text = " ".join(words)
-            starts = _char_to_token(words)
+        if key is not None:  # some pattern occurs in the mention
+            index = _char_to_token(words)
             for pattern, sid in self._patterns:
-                for m in pattern.finditer(text):
+                for m in pattern.finditer(key):
                     if m.end() == m.start():
                         continue
-                    if (m.start() and text[m.start() - 1] != " ") or (
-                            m.end() < len(text) and text[m.end()] != " "):
+                    if (m.start() and key[m.start() - 1] != " ") or (
+                            m.end() < len(key) and key[m.end()] != " "):
                         continue  # not whole words
-                    i = starts[m.start()]
-                    j = starts[m.end() - 1] + 1
-                    cands.append((i, j, sid, False))
+                    cands.append((index[m.start()], index[m.end() - 1] + 1, sid, False))
         if not cands:
             return None
         # drop matches strictly inside another match
@@ -332,21 +344,18 @@ class Registry:
         best = cands[0]
         rivals = {c[2] for c in cands if rank(c)[:2] == rank(best)[:2]}
         if len({self.speakers[s].side for s in rivals}) > 1 and (
-                "and" in words or _SEP in words or "with" in words):
-            return None  # "Yerevan and Baku", "Putin, with Erdogan": ambiguous
+                not _JOINERS.isdisjoint(words)):
+            return None  # "Yerevan and Baku", "Putin with Erdogan": ambiguous
         return best[2]
-
-    @staticmethod
-    def _caps_after_rewrite(toks: list[tuple[str, bool]], words: list[str]) -> list[bool]:
-        if len(toks) == len(words):
-            return [c for _, c in toks]
-        return [False] * len(words)  # rewrites changed the token count: caps unknown
 
 
 def _char_to_token(words: list[str]) -> dict[int, int]:
+    """Character offset in the separator-free key -> index in ``words``."""
     pos: dict[int, int] = {}
     offset = 0
     for k, w in enumerate(words):
+        if w == _SEP:
+            continue
         for c in range(offset, offset + len(w) + 1):
             pos[c] = k
         offset += len(w) + 1
