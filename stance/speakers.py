@@ -17,8 +17,9 @@ turned into "X Ministry" and "Azeri" into "Azerbaijani". A pattern is therefore 
 mention, (3) every alias and pattern found inside a longer mention, as whole words. In step 3 a
 match inside a longer match is dropped, a speaker whose descendant (via ``part_of``) also matched is
 dropped ("Armenian Defense Ministry spokeswoman Shushan Stepanyan" is Stepanyan), and of the rest the
-best is: an alias before a pattern, a person before an organisation before a government, the longer
-match, the earlier match. When the best candidates belong to different sides and the mention joins
+best is: an alias before a pattern, a person before an organisation before a government, then the
+earlier match (the head of an apposition comes first: "Hikmet Hajiyev, an adviser to ..."), then the
+longer one. When the best candidates belong to different sides and the mention joins
 them ("Yerevan and Baku"), the mention is ambiguous and resolves to ``None``. A bare surname
 ("Hovhannisyan") inside a longer mention does not count when a capitalised word the registry does
 not know stands right before it (another person of the same family name, e.g. a reporter).
@@ -338,13 +339,14 @@ class Registry:
 
         def rank(c: tuple[int, int, str, bool]) -> tuple:
             sp = self.speakers[c[2]]
-            return (not c[3], _KIND_RANK.get(sp.kind, 9), -(c[1] - c[0]), c[0], c[2])
+            return (not c[3], _KIND_RANK.get(sp.kind, 9), c[0], -(c[1] - c[0]), c[2])
 
         cands.sort(key=rank)
         best = cands[0]
-        rivals = {c[2] for c in cands if rank(c)[:2] == rank(best)[:2]}
-        if len({self.speakers[s].side for s in rivals}) > 1 and (
-                not _JOINERS.isdisjoint(words)):
+        rivals = [c for c in cands if rank(c)[:2] == rank(best)[:2]]
+        if len({self.speakers[c[2]].side for c in rivals}) > 1 and any(
+                (c[1] < len(words) and words[c[1]] in _JOINERS) or (c[0] > 0 and words[c[0] - 1] in _JOINERS)
+                for c in rivals):
             return None  # "Yerevan and Baku", "Putin with Erdogan": ambiguous
         return best[2]
 
