@@ -138,7 +138,7 @@ def read_corpus(path: str | Path | None = None, *, strict: bool = False,
                          single_file=not path.is_dir())
     files = [path] if path.is_file() else _article_files(root, config, report)
     rows: list[dict[str, Any]] = []
-    for file in _progress(files):
+    for file in _progress(files, "reading corpus", "file"):
         rows += _read_file(file, root, config, report)
     rows = _deduplicate(rows, report)
     articles, repairs, repaired = _repair(rows)
@@ -218,12 +218,13 @@ def _article_files(root: Path, config: dict, report: ReadReport) -> list[Path]:
     return files
 
 
-def _progress(files: list[Path]):
-    if len(files) < 200:
-        return files
+def _progress(items: list, desc: str, unit: str):
+    """A tqdm progress bar on stderr for long work (200 items or more), else the items."""
+    if len(items) < 200:
+        return items
     from tqdm.auto import tqdm
 
-    return tqdm(files, desc="reading corpus", unit="file")
+    return tqdm(items, desc=desc, unit=unit)
 
 
 def _read_file(file: Path, root: Path, config: dict, report: ReadReport) -> list[dict[str, Any]]:
@@ -333,7 +334,7 @@ def _deduplicate(rows: list[dict[str, Any]], report: ReadReport) -> list[dict[st
 def _repair(rows: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Repaired]]:
     edits: list[dict[str, Any]] = []
     repaired: dict[str, Repaired] = {}
-    for row in rows:
+    for row in _progress(rows, "repairing text", "article"):
         rep = repair_text(row["text"])
         repaired[row["article_id"]] = rep
         row["text"] = rep.text
