@@ -41,7 +41,7 @@ class CorpusError(ValueError):
     """A problem with a corpus in strict mode (or a corpus that cannot be read at all)."""
 
 
-@dataclass
+@dataclass(eq=False)
 class ReadReport:
     """What reading a corpus did: files read, files (or rows) skipped and why, warnings, repairs.
 
@@ -80,7 +80,7 @@ class ReadReport:
         return report_text(self, examples=examples)
 
 
-@dataclass
+@dataclass(eq=False)
 class Corpus:
     """A read corpus: its config, articles table, speaker registry, read report and repairs."""
 

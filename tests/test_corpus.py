@@ -275,6 +275,11 @@ def test_bad_input_is_reported_by_file_and_the_rest_loads(bad_corpus):
     assert any(p == "articles/05_cp1252.txt" and "cp1252" in m for p, m in warnings)
     assert a.loc["06_bom", "text"] == "With a byte order mark." and a.loc["06_bom", "flags"] == ""
     assert any("duplicate article id 'dup'" in m for _, m in warnings)
+    table = corpus.report.to_dataframe()
+    assert list(table.columns) == ["status", "path", "message"]
+    assert (table["status"] == "skipped").sum() == len(corpus.report.skipped)
+    assert table.loc[table["path"] == "articles/04_binary.txt", "status"].tolist() == ["skipped"]
+    assert "articles/08_unclosed.md: front matter" in corpus.report.summary()
     # every file under articles/ is either read or listed as skipped
     listed = set(corpus.report.files_read) | set(skipped)
     on_disk = {p.relative_to(bad_corpus).as_posix() for p in (bad_corpus / "articles").iterdir()}
