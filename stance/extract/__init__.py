@@ -1,0 +1,323 @@
+"""Speaker-attributed statements from article text: quotes, reported speech, acts, authored text.
+
+:func:`extract_statements` parses each article with spaCy (``stance.nlp.load_nlp``, in batches)
+and applies rules over the dependency parse:
+
+- direct quotes with any quote marks, the cue before, after or in the middle, and quotation blocks
+  that continue the previous speaker (:mod:`stance.extract.direct`);
+- reported speech with a broad cue lexicon, where the content is the reported clause only, and
+  "according to X" (:mod:`stance.extract.rules`);
+- communicative acts ("released footage showing ...");
+- headlines that attribute ("Hajiyev: ...", "..., says X"), flagged ``headline``;
+- authored text: in an article whose author is known, its own sentences;
+
+then resolves each speaker mention through the registry with coreference
+(:mod:`stance.extract.coref`). The method is a rule-based attribution system in the tradition of
+quotation extractors over dependency parses (e.g. textacy's ``direct_quotations``), extended to
+indirect speech, acts and coreference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import pandas as pd
+
+from stance import tables
+from stance.extract import lexicon as lx
+from stance.extract.coref import Resolved, Resolver
+from stance.extract.direct import direct_quotes
+from stance.extract.mentions import noun_phrase, outlet_names
+from stance.extract.parse import parse
+from stance.extract.quotes import Quote, find_quotes
+from stance.extract.rules import (
+    Candidate,
+    according_to,
+    colon_headlines,
+    headline_lines,
+    publish_acts,
+    reported,
+)
+
+__all__ = ["extract_article", "extract_statements", "find_quotes"]
+
+#: articles above which a progress bar is shown by default
+PROGRESS_MIN_ARTICLES = 5
+
+
+def _articles_and_context(corpus_or_articles: Any, registry):
+    """(articles DataFrame, registry, repairs DataFrame or None) from a Corpus or a DataFrame."""
+    if isinstance(corpus_or_articles, pd.DataFrame):
+        return tables.normalize_articles(corpus_or_articles), registry, None
+    articles = getattr(corpus_or_articles, "articles", None)
+    if not isinstance(articles, pd.DataFrame):
+        raise TypeError("extract_statements expects a Corpus or an articles DataFrame, got "
+                        f"{type(corpus_or_articles).__name__}")
+    if registry is None:
+        registry = getattr(corpus_or_articles, "registry", None)
+    repairs = getattr(corpus_or_articles, "repairs", None)
+    return tables.normalize_articles(articles), registry, repairs
+
+
+def _damaged_spans(repairs: pd.DataFrame | None) -> dict[str, list[tuple[int, int]]]:
+    out: dict[str, list[tuple[int, int]]] = {}
+    if repairs is None or len(repairs) == 0 or "kind" not in repairs.columns:
+        return out
+    dam = repairs[repairs["kind"] == "damaged"]
+    for aid, start, end in zip(dam["article_id"], dam["start"], dam["end"], strict=True):
+        out.setdefault(str(aid), []).append((int(start), int(end)))
+    return out
+
+
+def extract_statements(corpus_or_articles: Any, *, registry=None, nlp=None,
+                       batch_size: int = 32,
+                       progress: bool | Callable[[Iterable], Iterable] | None = None
+                       ) -> pd.DataFrame:
+    """The statements table (``tables.STATEMENT_COLUMNS``) of a corpus or an articles table.
+
+    Parameters
+    ----------
+    corpus_or_articles
+        A :class:`stance.corpus.Corpus` (its registry and damaged-sentence repairs are used) or
+        an articles DataFrame (``tables.ARTICLE_COLUMNS``).
+    registry
+        A :class:`stance.speakers.Registry`; default: the corpus's. Without one, speakers stay
+        unresolved (``mention`` kept, ``speaker`` and ``side`` empty).
+    nlp
+        A spaCy pipeline; default ``stance.nlp.load_nlp()``.
+    batch_size
+        Texts per ``nlp.pipe`` batch.
+    progress
+        True for a tqdm bar, False for none, a callable wrapping an iterable for your own;
+        default: a bar when there are more than a few articles.
+    """
+    articles, registry, repairs = _articles_and_context(corpus_or_articles, registry)
+    if nlp is None:
+        from stance.nlp import load_nlp
+
+        nlp = load_nlp()
+    damaged = _damaged_spans(repairs)
+    texts = articles["text"].tolist()
+    docs: Iterator = parse(nlp, texts, batch_size=batch_size)
+    if progress is None:
+        progress = len(articles) > PROGRESS_MIN_ARTICLES
+    if progress is True:
+        from tqdm.auto import tqdm
+
+        docs = tqdm(docs, total=len(articles), desc="statements", unit="article")
+    elif callable(progress):
+        docs = progress(docs)
+    rows: list[dict] = []
+    for (_, art), doc in zip(articles.iterrows(), docs, strict=True):
+        rows.extend(extract_article(doc, art, registry, damaged.get(art["article_id"], [])))
+    if not rows:
+        return tables.empty_statements()
+    out = pd.DataFrame(rows, columns=tables.STATEMENT_COLUMNS)
+    return tables.normalize_statements(out)
+
+
+def _issuer_name(article, registry) -> str:
+    """Who wrote the article's own sentences: its author, or the registry speaker whose alias is
+    the article's source (an official website listed in speakers.yaml)."""
+    author = str(article.get("author", "") or "").strip()
+    if author:
+        return author
+    source = str(article.get("source", "") or "").strip()
+    if source and registry is not None:
+        try:
+            sp = registry.resolve(source)
+        except Exception:  # noqa: BLE001
+            sp = None
+        if sp is not None and getattr(sp, "kind", "") != "person":
+            return source
+    return ""
+
+
+def extract_article(doc, article, registry=None,
+                    damaged: list[tuple[int, int]] | None = None) -> list[dict]:
+    """Statements (rows of the statements table) of one parsed article."""
+    text = doc.text
+    if not text.strip():
+        return []
+    quotes = find_quotes(text)
+    lines = headline_lines(text)
+    cands, used = direct_quotes(doc, quotes)
+    cands += publish_acts(doc, quotes, used)
+    used |= {c.cue_i for c in cands}
+    cands += reported(doc, quotes, used)
+    cands += according_to(doc, quotes)
+    cands += colon_headlines(text, lines, doc)
+    cands = _dedupe(cands, quotes, text)
+    resolver = Resolver(doc, registry, outlet_names(str(article.get("source", ""))))
+    issuer = _issuer_name(article, registry)
+    issuer_r = resolver.issuer(issuer) if issuer else None
+    if issuer_r is not None:
+        resolver.remember_issuer(issuer_r)
+        cands += _authored(doc, cands, lines, quotes)
+    cands.sort(key=lambda c: (min(c.start, _mention_char(doc, c)), c.start))
+    rows: list[dict] = []
+    prev: Resolved | None = None
+    prev_end = -1
+    for c in cands:
+        r = _resolve(doc, c, resolver, issuer_r, prev, prev_end, text)
+        if r is None:
+            continue
+        flags = set(c.flags)
+        if r.coref:
+            flags.add("coref")
+        if _in_headline(c, lines):
+            flags.add("headline")
+        if damaged and any(a < c.sent_end and c.sent_start < b for a, b in damaged):
+            flags.add("damaged")
+        c.flags = flags
+        kind = c.kind
+        if kind in ("indirect", "act") and _has_quote(c, quotes):
+            kind = "mixed"
+        rows.append({
+            "statement_id": tables.stable_id(article["article_id"], c.start, c.end),
+            "article_id": article["article_id"],
+            "date": article["date"],
+            "speaker": r.speaker, "speaker_name": r.speaker_name, "side": r.side,
+            "mention": r.mention, "cue": c.cue, "kind": kind,
+            "text": text[c.start:c.end],
+            "sentence": text[c.sent_start:c.sent_end].strip(),
+            "start": c.start, "end": c.end,
+            "mention_start": r.mention_start, "mention_end": r.mention_end,
+            "flags": tables.join_flags(flags), "confidence": c.confidence,
+        })
+        prev, prev_end = r, c.sent_end
+    rows.sort(key=lambda r: (r["start"], r["end"]))
+    return rows
+
+
+def _in_headline(c: Candidate, lines: list[tuple[int, int]]) -> bool:
+    """The statement stands in a headline-like line."""
+    return any(a <= c.start and c.end <= b + 1 for a, b in lines)
+
+
+def _mention_char(doc, c: Candidate) -> int:
+    if c.mention is None:
+        return c.start
+    return doc[c.mention[0]].idx
+
+
+def _has_quote(c: Candidate, quotes: list[Quote]) -> bool:
+    return any(c.start <= q.open and q.close <= c.end + 1 and q.end > q.start for q in quotes)
+
+
+def _resolve(doc, c: Candidate, resolver: Resolver, issuer: Resolved | None,
+             prev: Resolved | None, prev_end: int, text: str) -> Resolved | None:
+    if c.evidence == "authored":
+        return issuer
+    if c.continues:
+        # a quotation block without a cue continues the previous statement's speaker
+        if prev is None or prev_end < 0 or text[prev_end:c.start].count("\n\n") > 1 \
+                or c.start - prev_end > 400:
+            return None
+        if not (prev.speaker or prev.speaker_name or prev.mention):
+            return None
+        return Resolved(prev.speaker, prev.speaker_name, prev.side, prev.mention,
+                        prev.mention_start, prev.mention_end, prev.category, prev.coref)
+    if c.mention is None or c.mention_head is None:
+        return None
+    head_i = _refine_head(doc, c.mention_head)
+    i, j = c.mention if head_i == c.mention_head else noun_phrase(doc[head_i])
+    r = resolver.resolve(i, j, head_i)
+    if r is None and c.cue_i >= 0:
+        # "ABC.AZ reports citing words of X": the outlet passes on X's words
+        cited = _cited(doc, c.cue_i)
+        if cited is not None:
+            head_i = _refine_head(doc, cited)
+            i, j = noun_phrase(doc[head_i])
+            r = resolver.resolve(i, j, head_i)
+            if r is not None:
+                c.cue = f"citing {doc[cited].text}" if doc[cited].text else c.cue
+    return r
+
+
+def _refine_head(doc, head_i: int) -> int:
+    """For a document mention ("the statement of X", "information received from X", "words of
+    X") the named issuer inside it."""
+    head = doc[head_i]
+    if head.lemma_.lower() not in lx.DOCUMENT_NOUNS:
+        return head_i
+    stack = list(head.children)
+    while stack:
+        t = stack.pop(0)
+        if t.dep_ == "pobj" and t.head.lower_ in ("of", "from", "by") and (
+                t.pos_ == "PROPN" or t.ent_type_ in ("ORG", "PERSON", "GPE", "NORP")
+                or any(x.pos_ == "PROPN" for x in t.subtree)):
+            return t.i
+        if t.dep_ in ("prep", "acl", "pobj", "agent"):
+            stack.extend(t.children)
+    return head_i
+
+
+def _cited(doc, cue_i: int) -> int | None:
+    """The object of a "citing"/"quoting" participle attached to the cue."""
+    v = doc[cue_i]
+    for t in v.subtree:
+        if t.lemma_.lower() in lx.CITING_VERBS and t.i != cue_i:
+            objs = [c for c in t.children if c.dep_ in ("dobj", "pobj")]
+            if objs:
+                return objs[0].i
+    return None
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def _dedupe(cands: list[Candidate], quotes: list[Quote], text: str) -> list[Candidate]:
+    """Drop reports of reports (a statement whose content holds another's cue and speaker),
+    reported statements that repeat a direct quote, and duplicate spans."""
+    out: list[Candidate] = []
+    for c in cands:
+        if c.end <= c.start:
+            continue
+        drop = False
+        for d in cands:
+            if d is c:
+                continue
+            if c.evidence not in ("direct", "direct_adjacent") and d.cue_i >= 0 and \
+                    d.mention is not None and c.start <= d.start and d.end <= c.end and \
+                    (c.start, c.end) != (d.start, d.end):
+                # c's content contains statement d: c reports a report
+                drop = True
+                break
+            if c.evidence not in ("direct", "direct_adjacent") and d.evidence == "direct":
+                size = c.end - c.start
+                if size and _overlap((c.start, c.end), (d.start, d.end)) >= 0.8 * size:
+                    drop = True
+                    break
+            if (c.start, c.end) == (d.start, d.end) and cands.index(d) < cands.index(c):
+                drop = True
+                break
+        if not drop:
+            out.append(c)
+    return out
+
+
+def _authored(doc, cands: list[Candidate], lines, quotes: list[Quote]) -> list[Candidate]:
+    """The article's own sentences, for an article with a known author."""
+    taken = [(c.sent_start, c.sent_end) for c in cands]
+    out: list[Candidate] = []
+    for s in doc.sents:
+        a, b = s.start_char, s.end_char
+        body = s.text.strip()
+        if not body or body[-1] not in ".!?\"”»'’)" or len(s) < 6:
+            continue
+        if any(_overlap((a, b), t) for t in taken):
+            continue
+        if any(la <= a and b <= lb + 1 for la, lb in lines):
+            continue
+        if not any(t.pos_ in ("VERB", "AUX") for t in s):
+            continue
+        low = body.lower()
+        if any(low.startswith(w) for w in lx.BOILERPLATE):
+            continue
+        lead = len(s.text) - len(s.text.lstrip())
+        out.append(Candidate(a + lead, a + lead + len(body), "authored", "", "authored", None,
+                             None, -1, a + lead, a + lead + len(body)))
+    return out

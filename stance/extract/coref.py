@@ -1,0 +1,180 @@
+"""Resolve speaker mentions to the registry, in text order, with coreference.
+
+Within one article: a pronoun refers to the last speaker it can refer to ("he"/"she" a person,
+"it" an organisation, "they" a group or organisation); a document ("the statement") to the last
+organisation; a bare surname ("Hajiyev") to the earlier full name that ends with it. Mentions of
+several parties ("Yerevan and Baku", "both sides") take the side ``other`` when their parts belong
+to different sides. Mentions resolved through an earlier one are flagged ``coref``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from stance.extract import lexicon as lx
+from stance.extract.mentions import (
+    Mention,
+    classify,
+    conjunct_text,
+    conjuncts,
+    noun_phrase,
+    short_phrase,
+)
+
+OTHER_SIDE = "other"
+
+
+@dataclass
+class Resolved:
+    """A resolved speaker."""
+
+    speaker: str
+    speaker_name: str
+    side: str
+    mention: str
+    mention_start: int
+    mention_end: int
+    category: str
+    coref: bool = False
+
+
+class Resolver:
+    """Resolves the mentions of one article in text order and remembers them for coreference."""
+
+    def __init__(self, doc: Doc, registry, outlets: set[str]):
+        self.doc = doc
+        self.registry = registry
+        self.outlets = outlets
+        self.history: list[Resolved] = []
+        self._persons = [e for e in doc.ents if e.label_ == "PERSON"]
+
+    # -- registry -----------------------------------------------------------------------
+    def lookup(self, text: str):
+        """The registry's speaker for ``text``, or None."""
+        if self.registry is None or not text.strip():
+            return None
+        try:
+            return self.registry.resolve(text)
+        except Exception:  # noqa: BLE001 - a bad pattern must not stop extraction
+            return None
+
+    def _from_speaker(self, sp, m: Mention, category: str, coref: bool = False) -> Resolved:
+        cat = {"person": "person", "collective": "plural", "group": "plural"}.get(
+            getattr(sp, "kind", ""), "organisation")
+        return Resolved(sp.id, sp.name, sp.side, m.text, m.start, m.end, cat or category, coref)
+
+    # -- antecedents --------------------------------------------------------------------
+    def _antecedent(self, category: str) -> Resolved | None:
+        for r in reversed(self.history):
+            if category == "person" and r.category == "person":
+                return r
+            if category == "organisation" and r.category in ("organisation",):
+                return r
+            if category == "plural" and r.category in ("plural", "organisation"):
+                return r
+        return None
+
+    def _full_name(self, short: str, before: int) -> str | None:
+        """An earlier PERSON name ending with ``short`` ("Hajiyev" -> "Hikmet Hajiyev")."""
+        low = short.lower()
+        for e in reversed(self._persons):
+            if e.start_char >= before:
+                continue
+            parts = e.text.lower().split()
+            if len(parts) > 1 and parts[-1].strip("’'s") == low and e.text.lower() != low:
+                return e.text
+        for r in reversed(self.history):
+            if r.speaker_name and r.speaker_name.lower().split()[-1:] == [low] \
+                    and r.speaker_name.lower() != low:
+                return r.speaker_name
+        return None
+
+    # -- main -----------------------------------------------------------------------------
+    def resolve(self, i: int, j: int, head_i: int) -> Resolved | None:
+        """Resolve the mention doc[i:j] (head token ``head_i``); None when it is no speaker
+        (the narrator, an expletive, the outlet itself)."""
+        doc = self.doc
+        head = doc[head_i]
+        m = classify(doc, i, j, head, self.outlets)
+        if m.form in ("none", "outlet"):
+            return None
+        if m.form == "pronoun":
+            ante = self._antecedent(m.category)
+            if ante is None:
+                return self._remember(Resolved("", "", "", m.text, m.start, m.end, m.category))
+            return self._remember(Resolved(ante.speaker, ante.speaker_name, ante.side, m.text,
+                                           m.start, m.end, ante.category, True))
+        if m.form == "multi":
+            return self._remember(self._multi(m, head_i))
+        sp = self.lookup(m.text)
+        if sp is None and j - i > 3:
+            a, b = short_phrase(doc, i, j, head)
+            if (a, b) != (i, j):
+                sp = self.lookup(doc[a:b].text)
+        if sp is not None:
+            return self._remember(self._from_speaker(sp, m, m.category))
+        if m.form == "document":
+            ante = self._antecedent("organisation")
+            if ante is not None:
+                return self._remember(Resolved(ante.speaker, ante.speaker_name, ante.side,
+                                               m.text, m.start, m.end, "organisation", True))
+            return self._remember(Resolved("", "", "", m.text, m.start, m.end, "organisation"))
+        name = m.text
+        if m.form == "name" and j - i <= 2:
+            full = self._full_name(doc[head_i].text, m.start)
+            if full:
+                sp = self.lookup(full)
+                if sp is not None:
+                    r = self._from_speaker(sp, m, "person", coref=True)
+                    return self._remember(r)
+                return self._remember(Resolved("", full, "", m.text, m.start, m.end, "person",
+                                               True))
+        if m.form == "name":
+            a, b = short_phrase(doc, i, j, head)
+            name = doc[a:b].text
+        return self._remember(Resolved("", name if m.form == "name" else "", "", m.text,
+                                       m.start, m.end, m.category))
+
+    def _multi(self, m: Mention, head_i: int) -> Resolved:
+        doc = self.doc
+        full = self.lookup(m.text)
+        if full is not None and getattr(full, "kind", "") in ("group", "collective"):
+            return self._from_speaker(full, m, "plural")
+        parts = conjuncts(doc[head_i])
+        sides = []
+        for p in parts:
+            sp = self.lookup(conjunct_text(p))
+            if sp is not None:
+                sides.append(sp.side)
+        low = m.text.lower()
+        reciprocal = any(low == w or low.startswith(w + " ") for w in lx.MULTI_PARTY)
+        if len(set(sides)) >= 2 or reciprocal and not full:
+            return Resolved("", m.text, OTHER_SIDE, m.text, m.start, m.end, "plural")
+        if full is not None:
+            return self._from_speaker(full, m, "plural")
+        if len(parts) > 1 and len(sides) == len(parts) and len(set(sides)) == 1:
+            return Resolved("", m.text, sides[0], m.text, m.start, m.end, "plural")
+        return Resolved("", "", "", m.text, m.start, m.end, "plural")
+
+    def _remember(self, r: Resolved) -> Resolved:
+        self.history.append(r)
+        return r
+
+    def issuer(self, name: str) -> Resolved:
+        """The speaker of authored text (an article's author)."""
+        sp = self.lookup(name)
+        if sp is not None:
+            cat = "person" if getattr(sp, "kind", "") == "person" else "organisation"
+            return Resolved(sp.id, sp.name, sp.side, "", -1, -1, cat)
+        return Resolved("", name, "", "", -1, -1, "organisation")
+
+    def remember_issuer(self, r: Resolved) -> None:
+        """Make an issuer the antecedent of later pronouns and documents."""
+        self.history.append(r)
+
+
+def mention_range(doc: Doc, head_i: int) -> tuple[int, int]:
+    """Token range of the noun phrase headed by token ``head_i``."""
+    return noun_phrase(doc[head_i])

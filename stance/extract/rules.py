@@ -1,0 +1,385 @@
+"""Rules over the dependency parse that find attributions in one parsed article.
+
+Each rule yields :class:`Candidate` objects: the content's character span, the cue, the token that
+heads the speaker mention and the kind of evidence. Speakers are resolved later, in text order
+(:mod:`stance.extract.coref`), because pronouns and documents refer back to earlier speakers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from stance.extract import lexicon as lx
+from stance.extract.mentions import noun_phrase
+from stance.extract.quotes import Quote
+
+#: confidence by the kind of evidence
+CONFIDENCE = {
+    "direct": 0.9, "direct_adjacent": 0.65, "indirect": 0.8, "according": 0.8, "act": 0.7,
+    "publish": 0.75, "headline": 0.7, "authored": 0.6, "mixed": 0.85,
+}
+
+_TIME_ENTS = {"DATE", "TIME"}
+_SHOW_WORDS = {"showing", "shows", "show", "that", "which", "of", "depicting", "depicts",
+               "with", "saying", "says", "where", "revealing", "reveals", "documenting",
+               "proving", "featuring", "in", "on", "about", "confirming", "claiming"}
+
+
+@dataclass
+class Candidate:
+    """One attribution before its speaker is resolved."""
+
+    start: int
+    end: int
+    kind: str
+    cue: str
+    evidence: str
+    mention: tuple[int, int] | None = None  # token range of the speaker mention
+    mention_head: int | None = None  # token index of the mention's head
+    cue_i: int = -1
+    sent_start: int = 0
+    sent_end: int = 0
+    flags: set[str] = field(default_factory=set)
+    quotes: list[Quote] = field(default_factory=list)
+    continues: bool = False  # speaker is the previous statement's (quote continuation)
+    issuer: str = ""  # fixed speaker mention text (authored)
+
+    @property
+    def confidence(self) -> float:
+        c = CONFIDENCE.get(self.evidence, 0.5)
+        if "coref" in self.flags:
+            c *= 0.9
+        if "unclosed_quote" in self.flags:
+            c *= 0.8
+        if "damaged" in self.flags:
+            c *= 0.7
+        return round(c, 3)
+
+
+def is_cue(tok: Token) -> bool:
+    """True for a verb that can report speech."""
+    if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and tok.tag_.startswith("VB")):
+        return False
+    lem = tok.lemma_.lower()
+    return lem in lx.CLAUSE_VERBS or lem in lx.OBJECT_VERBS
+
+
+def in_quote(pos: int, quotes: list[Quote], single: bool = False) -> bool:
+    """True when character ``pos`` lies inside a double quote's content (or a single one)."""
+    return any(q.start <= pos < q.end and (single or not q.single) for q in quotes)
+
+
+def subject_of(v: Token, depth: int = 0) -> Token | None:
+    """The active subject of cue ``v``, inherited through coordination and participles."""
+    if depth > 4:
+        return None
+    for c in v.children:
+        if c.dep_ in ("nsubj",):
+            return c
+        if c.dep_ in ("nsubjpass", "csubj", "csubjpass", "expl"):
+            return None
+    h = v.head
+    if h is v:
+        return None
+    if v.dep_ == "conj":
+        if is_cue(h):
+            return subject_of(h, depth + 1)
+        # "confirmed Ganja came under fire, and accused ...": the conj hangs on the content verb
+        if h.dep_ in ("ccomp", "xcomp") and is_cue(h.head):
+            return subject_of(h.head, depth + 1)
+        return subject_of(h, depth + 1)
+    if v.dep_ in ("advcl", "xcomp", "acl", "pcomp", "conj", "dep") and \
+            v.tag_ in ("VBG", "VB") and h.pos_ in ("VERB", "AUX"):
+        return subject_of(h, depth + 1)
+    return None
+
+
+def _trim(doc: Doc, i: int, j: int) -> tuple[int, int]:
+    """Trim punctuation, spaces, conjunctions and a leading "that" from token range [i, j)."""
+    while i < j and (doc[i].is_punct and doc[i].text not in ('"', "“", "«", "„", "‘")
+                     or doc[i].is_space or doc[i].lower_ in ("and", "but")
+                     and doc[i].dep_ in ("mark", "cc")
+                     or doc[i].lower_ == "that" and i + 1 < j and not doc[i + 1].is_punct
+                     and doc[i].dep_ != "nsubj" and doc[i].head.i != i + 1):
+        i += 1
+    while j > i and (doc[j - 1].is_punct and doc[j - 1].text not in ('"', "”", "»", "’", ")")
+                     or doc[j - 1].is_space or doc[j - 1].dep_ == "cc"
+                     or doc[j - 1].lower_ in ("and", "but", "while")):
+        j -= 1
+    return i, j
+
+
+def _balance_quotes(doc: Doc, i: int, j: int) -> tuple[int, int]:
+    """Drop a lone quote mark at either end of [i, j) (a quote that is not closed inside it)."""
+    marks = "\"“”«»„"
+    if j > i and doc[j - 1].text in marks:
+        inner = sum(1 for t in doc[i:j] if t.text in marks)
+        if inner % 2 == 1:
+            j -= 1
+    if j > i and doc[i].text in marks:
+        inner = sum(1 for t in doc[i:j] if t.text in marks)
+        if inner % 2 == 1:
+            i += 1
+    return _trim(doc, i, j)
+
+
+def _subtree_range(tok: Token) -> tuple[int, int]:
+    return tok.left_edge.i, tok.right_edge.i + 1
+
+
+def _is_time(tok: Token) -> bool:
+    """A temporal modifier ("on Wednesday", "on Sunday, September 27")."""
+    pobj = [c for c in tok.children if c.dep_ == "pobj"]
+    return any(p.ent_type_ in _TIME_ENTS for p in pobj) or tok.ent_type_ in _TIME_ENTS
+
+
+def content_range(v: Token, cues: set[int]) -> tuple[tuple[int, int], str] | None:
+    """Token range of the content of cue ``v`` and the cue phrase, or None when it has none.
+
+    The content is the reported clause (``ccomp``), or for verbs that take them the object and
+    the content prepositions ("accused X of ...", "called for ..."); never the subject, time
+    modifiers, or the subtree of another cue coordinated with it.
+    """
+    doc = v.doc
+    lem = v.lemma_.lower()
+    cue = v.text
+    prt = [c for c in v.children if c.dep_ == "prt"]
+    if prt:
+        cue += " " + prt[0].text
+    ccomp = [c for c in v.children if c.dep_ == "ccomp"]
+    right_cc = [c for c in ccomp if c.i > v.i]
+    left_cc = [c for c in ccomp if c.i < v.i]
+    if lem in ("vow", "pledge", "promise", "threaten", "swear", "agree", "refuse", "urge",
+               "hope", "demand"):
+        right_cc += [c for c in v.children if c.dep_ == "xcomp" and c.i > v.i]
+    if right_cc:
+        rng = _subtree_range(right_cc[0])
+        if lem in ("urge", "tell", "warn", "remind", "assure", "inform"):
+            # "urged X to ...": keep the addressee when it comes between
+            objs = [c for c in v.children if c.dep_ in ("dobj", "dative") and c.i > v.i]
+            if lem == "urge" and objs:
+                rng = (min(rng[0], objs[0].left_edge.i), rng[1])
+        if lem == "tell":
+            dat = [c for c in v.children if c.dep_ in ("dobj", "dative", "npadvmod")
+                   and c.i < right_cc[0].i]
+            if dat:
+                cue += " " + doc[dat[0].left_edge.i:dat[0].right_edge.i + 1].text
+        return (_cut_at_cues(doc, rng, v, cues), cue)
+    if left_cc:
+        return (_cut_at_cues(doc, _subtree_range(left_cc[0]), v, cues), cue)
+    if lem in lx.NO_OBJECT_CONTENT and lem != "tell":
+        preps = [c for c in v.children if c.dep_ == "prep" and c.lower_ in ("about", "of")]
+        if not preps:
+            return None
+    # object and prepositional content
+    kids = [c for c in v.rights if c.dep_ in ("dobj", "prep", "xcomp", "dative", "oprd", "attr",
+                                                 "advcl", "acomp", "pcomp")]
+    content_kids: list[Token] = []
+    start_after: int | None = None
+    for c in kids:
+        if c.dep_ == "prep":
+            if c.lower_ not in lx.CONTENT_PREPS or _is_time(c):
+                continue
+            if lem in ("accuse", "charge", "blame", "suspect", "call", "warn", "appeal",
+                       "insist", "express") or not content_kids:
+                if lem in ("accuse", "charge", "blame", "suspect") and c.lower_ in ("of", "for"):
+                    content_kids = []
+                    start_after = c.i
+                    cue += " " + c.text
+                elif not content_kids and c.i == v.i + 1 + len(prt):
+                    start_after = c.i
+                    cue += " " + c.text
+            content_kids.append(c)
+        elif c.dep_ == "advcl":
+            if c.tag_ == "VBG" or c.dep_ == "advcl" and any(m.lower_ in ("as", "because", "after",
+                                                                      "while", "when", "since")
+                                                             for m in c.children):
+                break
+            continue
+        elif c.dep_ == "dative" and lem == "tell":
+            continue
+        else:
+            content_kids.append(c)
+    content_kids = [c for c in content_kids if c.dep_ != "prep" or start_after is None
+                    or c.i >= start_after]
+    if not content_kids:
+        return None
+    if lem in lx.NO_OBJECT_CONTENT and not any(c.dep_ == "prep" for c in content_kids):
+        return None
+    if lem in lx.PERFORMATIVE:
+        obj = [c for c in content_kids if c.dep_ == "dobj"]
+        if obj and not any(g.dep_ in ("prep", "acl", "relcl", "ccomp") for g in obj[0].children) \
+                and obj[0].right_edge.i - obj[0].left_edge.i < 3:
+            return None
+    i = min(c.left_edge.i for c in content_kids)
+    j = max(c.right_edge.i for c in content_kids) + 1
+    if start_after is not None:
+        i = start_after + 1
+    return (_cut_at_cues(doc, (i, j), v, cues), cue)
+
+
+def _cut_at_cues(doc: Doc, rng: tuple[int, int], v: Token, cues: set[int]) -> tuple[int, int]:
+    """End the content before another cue of the same speaker coordinated inside it
+    ("denied X, but confirmed Y, and accused Z")."""
+    i, j = rng
+    for k in range(i, j):
+        t = doc[k]
+        if k != v.i and k in cues and t.dep_ == "conj" and subject_of(t) is not None \
+                and not any(c.dep_ == "nsubj" for c in t.children):
+            j = t.left_edge.i if t.left_edge.i > i else k
+            break
+    return _trim(doc, i, j)
+
+
+def sentence_range(doc: Doc, i: int, j: int) -> tuple[int, int]:
+    """Character span of the sentence(s) that tokens [i, j) are in."""
+    a = doc[i].sent
+    b = doc[max(i, j - 1)].sent
+    return a.start_char, b.end_char
+
+
+def reported(doc: Doc, quotes: list[Quote], used: set[int]) -> list[Candidate]:
+    """Reported speech and acts headed by cue verbs with a subject."""
+    cues = {t.i for t in doc if is_cue(t)}
+    out: list[Candidate] = []
+    for i in sorted(cues):
+        v = doc[i]
+        if i in used or in_quote(v.idx, quotes):
+            continue
+        subj = subject_of(v)
+        if subj is None or in_quote(subj.idx, quotes):
+            continue
+        found = content_range(v, cues)
+        if found is None:
+            continue
+        (a, b), cue = found
+        if b - a < 1 or a <= subj.i < b:
+            continue
+        # the content may not contain the subject nor be only a pronoun
+        if b - a == 1 and doc[a].pos_ in ("PRON", "DET"):
+            continue
+        lem = v.lemma_.lower()
+        kind = "act" if lem in lx.ACT_VERBS else "indirect"
+        ma, mb = noun_phrase(subj)
+        sa, sb = sentence_range(doc, min(a, ma, i), max(b, mb, i + 1))
+        out.append(Candidate(doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text), kind, cue,
+                             "act" if kind == "act" else "indirect", (ma, mb), subj.i, i, sa, sb))
+    return out
+
+
+def publish_acts(doc: Doc, quotes: list[Quote], used: set[int]) -> list[Candidate]:
+    """Communicative acts: "released footage showing ...", "published a video of ..."."""
+    out: list[Candidate] = []
+    for v in doc:
+        if v.lemma_.lower() not in lx.PUBLISH_VERBS or v.pos_ != "VERB" or v.i in used:
+            continue
+        if in_quote(v.idx, quotes):
+            continue
+        objs = [c for c in v.children if c.dep_ == "dobj" and c.lower_ in lx.MESSAGE_NOUNS]
+        if not objs:
+            continue
+        obj = objs[0]
+        subj = subject_of(v)
+        if subj is None or in_quote(subj.idx, quotes):
+            continue
+        tail = [t for t in obj.rights if t.dep_ in ("acl", "relcl", "prep")]
+        if not tail:
+            continue
+        a = tail[0].left_edge.i
+        b = obj.right_edge.i + 1
+        while a < b and (doc[a].lower_ in _SHOW_WORDS or doc[a].is_punct):
+            a += 1
+        a, b = _trim(doc, a, b)
+        if b - a < 2:
+            continue
+        ma, mb = noun_phrase(subj)
+        cue = f"{v.text} {doc[obj.left_edge.i:obj.i + 1].text}"
+        sa, sb = sentence_range(doc, min(a, ma, v.i), max(b, mb))
+        out.append(Candidate(doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text), "act", cue,
+                             "publish", (ma, mb), subj.i, v.i, sa, sb))
+    return out
+
+
+def according_to(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
+    """"According to X, ..." and "..., according to X": the clause is X's."""
+    out: list[Candidate] = []
+    for t in doc:
+        if t.lower_ != "according" or in_quote(t.idx, quotes):
+            continue
+        to = [c for c in t.children if c.lower_ == "to"]
+        if not to:
+            continue
+        pobj = [c for c in to[0].children if c.dep_ == "pobj"]
+        if not pobj:
+            continue
+        sent = t.sent
+        a_rng = (t.i, max(to[0].right_edge.i, t.right_edge.i) + 1)
+        # the clause: the rest of the sentence, on the side of the phrase that has the verb
+        left = (sent.start, a_rng[0])
+        right = (a_rng[1], sent.end)
+        if right[1] - right[0] >= left[1] - left[0]:
+            a, b = right
+        else:
+            a, b = left
+        a, b = _balance_quotes(doc, *_trim(doc, a, b))
+        if b - a < 3:
+            continue
+        head = pobj[0]
+        ma, mb = noun_phrase(head)
+        sa, sb = sentence_range(doc, min(a, t.i), b)
+        out.append(Candidate(doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text), "indirect",
+                             doc[t.i:to[0].i + 1].text, "according", (ma, mb), head.i, t.i,
+                             sa, sb))
+    return out
+
+
+_COLON = re.compile(r"^\s*(?P<who>[^:\n]{2,80}?)\s*:\s+(?P<what>\S.{8,})$")
+
+
+def headline_lines(text: str, limit: int = 4) -> list[tuple[int, int]]:
+    """Character spans of headline-like lines: short lines without final punctuation among the
+    first lines of the text, and later stand-alone short lines (live-blog entry headings)."""
+    spans = []
+    pos = 0
+    for line in text.split("\n"):
+        a, b = pos, pos + len(line)
+        pos = b + 1
+        s = line.strip()
+        if not s or len(s) > 220 or len(s.split()) < 3:
+            continue
+        if s[-1] in ".!?;…" or s.endswith(('."', ".”", "”.")) and len(s.split()) > 20:
+            continue
+        lead = len(line) - len(line.lstrip())
+        spans.append((a + lead, a + lead + len(s)))
+    return spans
+
+
+def colon_headlines(text: str, lines: list[tuple[int, int]], doc: Doc) -> list[Candidate]:
+    """"Hajiyev: Armenia targets civilians": a named speaker, a colon, a claim."""
+    out: list[Candidate] = []
+    for a, b in lines:
+        m = _COLON.match(text[a:b])
+        if not m:
+            continue
+        who, what = m.group("who"), m.group("what")
+        if any(ch.isdigit() for ch in who) or len(who.split()) > 7 or len(what.split()) < 3:
+            continue
+        if not who[:1].isupper():
+            continue
+        ws = a + m.start("who")
+        span = doc.char_span(ws, ws + len(who), alignment_mode="expand")
+        if span is None or not any(t.pos_ == "PROPN" or t.ent_type_ for t in span):
+            continue
+        cs = a + m.start("what")
+        ce = a + m.end("what")
+        out.append(Candidate(cs, ce, "indirect", ":", "headline", (span.start, span.end),
+                             span.root.i, -1, a, b, {"headline"}))
+    return out
+
+
+def content_span(doc: Doc, start: int, end: int) -> Span | None:
+    """Tokens covering characters [start, end)."""
+    return doc.char_span(start, end, alignment_mode="expand")
