@@ -42,6 +42,10 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+#: the years a pandas datetime64[ns] column can hold (whole years)
+MIN_YEAR, MAX_YEAR = 1678, 2261
+
+
 class DateError(ValueError):
     """A value that is not a date in one of the accepted forms."""
 
@@ -57,10 +61,11 @@ def _month_number(name: str) -> int:
 def parse_date(value: object) -> dt.date:
     """Read one date. ``value`` may be a string in one of the accepted forms, or a ``date``/
     ``datetime`` (YAML front matter parses ISO dates itself). Raises :class:`DateError` otherwise."""
-    if isinstance(value, dt.datetime):
-        return value.date()
     if isinstance(value, dt.date):
-        return value
+        date = value.date() if isinstance(value, dt.datetime) else value
+        if not MIN_YEAR <= date.year <= MAX_YEAR:
+            raise DateError(f"{date.isoformat()}: year {date.year} is outside {MIN_YEAR}-{MAX_YEAR}")
+        return date
     if value is None or (isinstance(value, float) and math.isnan(value)):
         raise DateError("no date given; expected " + EXPECTED_FORMS)
     text = str(value).strip()
@@ -72,8 +77,11 @@ def parse_date(value: object) -> dt.date:
             continue
         g = m.groupdict()
         month = int(g["mon"]) if g.get("mon") else _month_number(g["month"])
+        year = int(g["year"])
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise DateError(f"{text!r}: year {year} is outside {MIN_YEAR}-{MAX_YEAR}")
         try:
-            return dt.date(int(g["year"]), month, int(g["day"]))
+            return dt.date(year, month, int(g["day"]))
         except ValueError as exc:
             raise DateError(f"{text!r} is not a real date ({exc})") from None
     raise DateError(f"cannot read date {text!r}; expected " + EXPECTED_FORMS)

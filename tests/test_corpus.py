@@ -35,9 +35,12 @@ def test_parse_date_accepts_the_forms_real_sources_use(text):
 def test_dotted_dates_are_day_first_and_other_forms_are_refused():
     assert parse_date("01.02.2021") == dt.date(2021, 2, 1)
     assert parse_date("Sept. 28, 2020") == dt.date(2020, 9, 28)
-    for bad in ["10/05/2020", "yesterday", "2020-02-30", "32.01.2020", ""]:
+    for bad in ["10/05/2020", "yesterday", "2020-02-30", "32.01.2020", "", "0001-01-01"]:
         with pytest.raises(DateError):
             parse_date(bad)
+    assert parse_date(dt.datetime(2020, 10, 5, 9, 30)) == dt.date(2020, 10, 5)
+    with pytest.raises(DateError, match="outside"):
+        parse_date(dt.date(1, 1, 1))
     with pytest.raises(DateError, match="YYYY-MM-DD"):
         parse_date("5th of Octember")
 
