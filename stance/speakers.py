@@ -282,6 +282,10 @@ class Registry:
             self._cache[mention] = sid
         return self.speakers[sid] if sid else None
 
+    def clear_cache(self) -> None:
+        """Forget cached resolutions (after editing ``speakers``, or to time uncached resolution)."""
+        self._cache.clear()
+
     def _resolve_id(self, mention: str) -> str | None:
         if self._exclude_re is not None and self._exclude_re.search(mention):
             return None
