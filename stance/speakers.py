@@ -271,8 +271,8 @@ class Registry:
 
     def resolve(self, mention: str) -> Speaker | None:
         """The speaker a mention refers to, or ``None`` (see the module docstring for the rules)."""
-        if not mention:
-            return None
+        if not isinstance(mention, str) or not mention:
+            return None  # also NaN / None from a table
         try:
             sid = self._cache[mention]
         except KeyError:

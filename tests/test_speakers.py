@@ -321,6 +321,9 @@ RESOLVES = {
     "Emmanuel Macron": "emmanuel-macron",
     "Mike Pompeo": "mike-pompeo",
     "Yerevan and Baku": "armenia-azerbaijan",
+    "Russian Federation": "russia-government",
+    "the separatist leader": "arayik-harutyunyan",
+    "Kremlin spokesman Dmitry Peskov": "dmitry-peskov",
     "both sides": "armenia-azerbaijan",
     "Al Jazeera's correspondent": "news-media",   # a reporter of another outlet, quoted
     "Eyewitnesses": "witnesses",
@@ -349,6 +352,11 @@ def test_resolve_name_variants(war, mention):
 ])
 def test_not_speakers(war, mention):
     assert war.resolve(mention) is None
+
+
+def test_non_string_mentions(war):
+    assert war.resolve(None) is None
+    assert war.resolve(float("nan")) is None
 
 
 def test_case_and_punctuation_insensitive(war):
@@ -464,3 +472,20 @@ def test_speakers_command_bad_registry(tmp_path, capsys):
     bad.write_text(GOOD_SIDES + "speakers:\n  - {id: x, name: X, side: z, kind: person}\n", encoding="utf-8")
     assert main(["speakers", str(bad)]) == 1
     assert "unknown side 'z'" in capsys.readouterr().err
+
+
+def test_format_unresolved_and_registry_file(tmp_path):
+    from stance.commands.speakers import format_unresolved, registry_file
+
+    table = unresolved_mentions(_statements([
+        ("1", "the mayor", "", "The mayor said one thing.", "one thing"),
+        ("2", "the mayor", "", "The mayor added " + "x" * 300, "two"),
+    ]))
+    text = format_unresolved(table, total=5)
+    assert text.splitlines()[0] == "2 of 5 statements have a mention without a speaker (1 distinct mentions)"
+    assert "     2  the mayor" in text and "The mayor said one thing." in text
+    # a corpus folder names its registry in corpus.yaml; a registry file is taken as it is
+    (tmp_path / "corpus.yaml").write_text("name: t\nspeakers: who.yaml\n", encoding="utf-8")
+    assert registry_file(tmp_path) == tmp_path / "who.yaml"
+    assert registry_file(tmp_path / "corpus.yaml") == tmp_path / "who.yaml"
+    assert registry_file(FIXTURES / "mini.yaml") == FIXTURES / "mini.yaml"
