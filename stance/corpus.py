@@ -284,7 +284,8 @@ def _record_row(record: Record, file: Path, rel: str, config: dict, report: Read
     return {
         "article_id": article_id, "date": pd.Timestamp(date), "source": meta.get("source", ""),
         "url": meta.get("url", ""), "title": meta.get("title", ""),
-        "author": meta.get("author", ""), "credit": meta.get("credit", ""), "text": record.text,
+        "author": meta.get("author", ""), "byline": meta.get("byline", ""),
+        "credit": meta.get("credit", ""), "text": record.text,
         "path": rel + (f":{record.row}" if record.row is not None else ""),
         "flags": row_flags,
     }
@@ -344,7 +345,8 @@ def _repair(rows: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame, dic
         edits += [{"article_id": row["article_id"], "kind": e.kind, "start": e.start,
                    "end": e.end, "raw_start": e.raw_start, "raw_end": e.raw_end,
                    "before": e.before, "after": e.after, "note": e.note} for e in rep.edits]
-    articles = (tables.normalize_articles(pd.DataFrame(rows, columns=tables.ARTICLE_COLUMNS))
+    columns = tables.ARTICLE_COLUMNS + tables.OPTIONAL_ARTICLE_COLUMNS
+    articles = (tables.normalize_articles(pd.DataFrame(rows, columns=columns))
                 if rows else tables.empty_articles())
     repairs = pd.DataFrame(edits, columns=REPAIR_COLUMNS)
     for c in ("start", "end", "raw_start", "raw_end"):

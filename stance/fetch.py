@@ -2,11 +2,12 @@
 
 ``fetch_corpus`` reads a corpus's sources file (``corpus.yaml`` key ``sources``, default
 ``sources.csv``; columns ``date,outlet,perspective,url,date_basis``), downloads every row whose
-article file is missing, extracts the main text, title, author and date with trafilatura (from the
+article file is missing, extracts the main text, title, byline (the journalist, stored as ``byline``: never a speaker
+or an ``author``, which marks a primary source's issuer) and date with trafilatura (from the
 HTML string downloaded here; trafilatura never fetches anything) and writes one article per page in
 the corpus header format::
 
-    date 2020-10-05 | source outlet.example | url https://... | title ... | author ...
+    date 2020-10-05 | source outlet.example | url https://... | title ... | byline ...
 
     body text ...
 
@@ -175,12 +176,12 @@ def _sanitize_url(url: str) -> str:
     return "".join(url.split()).replace("|", "%7C")
 
 
-def format_article(*, date: str, source: str, url: str = "", title: str = "", author: str = "",
+def format_article(*, date: str, source: str, url: str = "", title: str = "", byline: str = "",
                    body: str) -> str:
     """The article file text: the header line, a blank line, the body (fields left out if empty)."""
     fields = [("date", date), ("source", sanitize_header_value(source)),
               ("url", _sanitize_url(url)), ("title", sanitize_header_value(title)),
-              ("author", sanitize_header_value(author))]
+              ("byline", sanitize_header_value(byline))]
     header = " | ".join(f"{k} {v}" for k, v in fields if v)
     return f"{header}\n\n{body.strip()}\n"
 
@@ -547,7 +548,7 @@ def fetch_corpus(path: str | Path | None = None, *, delay: float = DEFAULT_DELAY
                 continue
             write_atomic(target, format_article(
                 date=src.date, source=src.outlet, url=src.url, title=found.title,
-                author=found.author, body=found.text))
+                byline=found.author, body=found.text))
             written.append(target)
             note = target.name
             if found.date and found.date != src.date:
@@ -640,7 +641,7 @@ def import_html(directory: str | Path, path: str | Path | None = None, *,
             row.update(status="present", reason=target.name)
             continue
         write_atomic(target, format_article(date=date, source=outlet, url=url, title=found.title,
-                                            author=found.author, body=found.text))
+                                            byline=found.author, body=found.text))
         written.append(target)
         row.update(status="imported", reason=target.name)
     report_path = corpus / IMPORT_REPORT

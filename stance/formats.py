@@ -19,7 +19,9 @@ import yaml
 from stance.dates import date_prefix
 
 #: the metadata fields a header, front matter block or row may carry
-META_FIELDS = ("date", "source", "url", "title", "author", "credit")
+#: (``author`` is the issuer of a primary source; ``byline`` the journalist of a news report: metadata,
+#: never a speaker)
+META_FIELDS = ("date", "source", "url", "title", "author", "byline", "credit")
 #: ... plus ``id`` in rows of .jsonl and .csv files
 ROW_FIELDS = ("text", "id") + META_FIELDS
 #: file types read as one article per file / one article or statement per row

@@ -17,6 +17,10 @@ ARTICLE_COLUMNS: list[str] = [
     "article_id", "date", "source", "url", "title", "author", "credit", "text", "path", "flags",
 ]
 
+#: optional article columns, filled with "" when absent: ``byline`` is the journalist of a news
+#: report (metadata, never a speaker; ``author`` is the issuer of a primary source)
+OPTIONAL_ARTICLE_COLUMNS: list[str] = ["byline"]
+
 #: the statements table (``extract_statements``)
 STATEMENT_COLUMNS: list[str] = [
     "statement_id", "article_id", "date", "speaker", "speaker_name", "side", "mention", "cue",
@@ -76,8 +80,9 @@ def _normalize(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 def normalize_articles(df: pd.DataFrame) -> pd.DataFrame:
     """Check and order the articles columns; ``date`` becomes datetime64 (day); text is str."""
-    out = _normalize(df, ARTICLE_COLUMNS)
-    for c in ARTICLE_COLUMNS:
+    df = df.assign(**{c: "" for c in OPTIONAL_ARTICLE_COLUMNS if c not in df.columns})
+    out = _normalize(df, ARTICLE_COLUMNS + OPTIONAL_ARTICLE_COLUMNS)
+    for c in ARTICLE_COLUMNS + OPTIONAL_ARTICLE_COLUMNS:
         if c != "date":
             out[c] = out[c].fillna("").astype(str)
     return out

@@ -266,7 +266,7 @@ def test_fetch_all_cases(tmp_path, server, hits):
     header = parse_header(text)
     # the sources date wins over the page's 2020-10-03; header values carry no "|"
     assert header == {"date": "2020-10-04", "source": "Example Wire", "url": server + "/ok",
-                      "title": "Test ministry reports calm night", "author": "Ana Example"}
+                      "title": "Test ministry reports calm night", "byline": "Ana Example"}
     assert "page date 2020-10-03 differs" in reasons["/ok"]
     body = text.split("\n\n", 1)[1]
     assert "first calm night in a week" in body and "SCRIPT RAN" not in body
@@ -274,7 +274,7 @@ def test_fetch_all_cases(tmp_path, server, hits):
     nodate = (corpus / "articles" / fetch.article_filename(
         "2020-10-04", "Example Wire", server + "/nodate")).read_text(encoding="utf-8")
     assert parse_header(nodate)["date"] == "2020-10-04"
-    assert "author" not in parse_header(nodate)
+    assert "byline" not in parse_header(nodate)
     assert "page gives no date" in reasons["/nodate"]
     latin1 = (corpus / "articles" / fetch.article_filename(
         "2020-10-04", "Example Wire", server + "/latin1")).read_text(encoding="utf-8")
@@ -317,7 +317,8 @@ def test_fetched_articles_read_back_with_read_corpus(tmp_path, server, hits):
     assert arts["url"].tolist() == [server + "/ok", server + "/nodate"]
     assert arts["title"].tolist() == ["Test ministry reports calm night",
                                       "Mediators call for a humanitarian pause"]
-    assert arts["author"].tolist() == ["Ana Example", ""]
+    assert arts["byline"].tolist() == ["Ana Example", ""]
+    assert arts["author"].tolist() == ["", ""]  # a journalist is no issuer
     assert "first calm night in a week" in arts["text"][0]
     assert not arts["text"][0].startswith("date ")
 
@@ -447,11 +448,11 @@ def test_default_corpus_sources_are_valid(default_corpus_path):
 
 def test_header_values_are_sanitised():
     text = fetch.format_article(date="2020-10-01", source="A | B", url="http://x/a|b",
-                                title="Line one\nline | two", author="  Jo\tDoe ",
+                                title="Line one\nline | two", byline="  Jo\tDoe ",
                                 body="Body.\n")
     header, blank, body = text.split("\n", 2)
     assert header == ("date 2020-10-01 | source A / B | url http://x/a%7Cb | "
-                      "title Line one line / two | author Jo Doe")
+                      "title Line one line / two | byline Jo Doe")
     assert blank == "" and body == "Body.\n"
 
 
@@ -508,7 +509,7 @@ def test_import_html(tmp_path, capsys):
     assert parse_header(text) == {"date": "2020-10-12", "source": "news.example.net",
                                   "url": "https://news.example.net/2020/aid-convoy",
                                   "title": "Aid convoy reaches the valley",
-                                  "author": "Sam Writer"}
+                                  "byline": "Sam Writer"}
     # a second import writes nothing new
     second = fetch.import_html(saved, corpus, progress=False)
     assert second.written == [] and second.count("present") == 2
