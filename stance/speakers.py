@@ -17,7 +17,8 @@ turned into "X Ministry" and "Azeri" into "Azerbaijani". A pattern is therefore 
 mention, (3) every alias and pattern found inside a longer mention, as whole words. In step 3 a
 match inside a longer match is dropped, a speaker whose descendant (via ``part_of``) also matched is
 dropped ("Armenian Defense Ministry spokeswoman Shushan Stepanyan" is Stepanyan), and of the rest the
-best is: an alias before a pattern, a person before an organisation before a government, then the
+best is: not a possessive modifier ("Ilham Aliyev's aide Hikmet Hajiyev" is Hajiyev), an alias before
+a pattern, a person before an organisation before a government, then the
 earlier match (the head of an apposition comes first: "Hikmet Hajiyev, an adviser to ..."), then the
 longer one. When the best candidates belong to different sides and the mention joins
 them ("Yerevan and Baku"), the mention is ambiguous and resolves to ``None``. A bare surname
@@ -122,28 +123,29 @@ def _strip_accents(text: str) -> str:
 _TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?'?|[,;:()\[\]/]")
 
 
-def _tokens(text: str) -> list[tuple[str, bool]]:
-    """Normalised tokens of ``text`` with a flag telling whether the raw token was capitalised.
+def _tokens(text: str) -> list[tuple[str, bool, bool]]:
+    """Normalised tokens of ``text``, each with two flags: capitalised, possessive (``'s``, ``s'``).
 
     Clause punctuation becomes the separator token ``|``; other punctuation and hyphens split words.
     """
     text = _strip_accents(text)
     text = re.sub(r"(?<=\b[A-Za-z])\.(?=[A-Za-z]\b)", "", text)  # U.S. -> US, U.N. -> UN
     text = text.replace(".", " ").replace("-", " ")
-    out: list[tuple[str, bool]] = []
+    out: list[tuple[str, bool, bool]] = []
     for raw in _TOKEN_RE.findall(text):
         if raw in ",;:()[]/":
             if out and out[-1][0] != _SEP:
-                out.append((_SEP, False))
+                out.append((_SEP, False, False))
             continue
         word = raw.lower()
+        possessive = word.endswith(("'s", "s'"))
         if word.endswith("'s"):
             word = word[:-2]
         elif word.endswith("s'"):
             word = word[:-1]
         word = word.replace("'", "")
         if word:
-            out.append((word, raw[:1].isupper()))
+            out.append((word, raw[:1].isupper(), possessive))
     while out and out[-1][0] == _SEP:
         out.pop()
     while out and (out[0][0] == _SEP or out[0][0] in _ARTICLES) and len(out) > 1:
@@ -157,13 +159,15 @@ def _rewrite(text: str) -> str:
     return text
 
 
-def _words(text: str) -> tuple[list[str], list[bool]]:
-    """Normalised, rewritten words (with ``|`` separators) and whether each was capitalised."""
+def _words(text: str) -> tuple[list[str], list[bool], list[bool]]:
+    """Normalised, rewritten words (with ``|`` separators), whether each was capitalised and whether
+    it carried a possessive."""
     toks = _tokens(text)
-    words = _rewrite(" ".join(w for w, _ in toks)).split()
+    words = _rewrite(" ".join(t[0] for t in toks)).split()
     if len(words) == len(toks):
-        return words, [c for _, c in toks]
-    return words, [False] * len(words)  # a rewrite changed the word count: capitals unknown
+        return words, [t[1] for t in toks], [t[2] for t in toks]
+    unknown = [False] * len(words)  # a rewrite changed the word count: flags unknown
+    return words, unknown, unknown
 
 
 def normalize_mention(text: str) -> str:
@@ -289,7 +293,7 @@ class Registry:
     def _resolve_id(self, mention: str) -> str | None:
         if self._exclude_re is not None and self._exclude_re.search(mention):
             return None
-        words, caps = _words(mention)
+        words, caps, poss = _words(mention)
         key = " ".join(w for w in words if w != _SEP)
         if not key:
             return None
@@ -300,9 +304,10 @@ class Registry:
             for pattern, sid in self._patterns:
                 if pattern.fullmatch(key):
                     return sid
-        return self._best_contained(words, caps, key if pattern_hit else None)
+        return self._best_contained(words, caps, poss, key if pattern_hit else None)
 
-    def _best_contained(self, words: list[str], caps: list[bool], key: str | None) -> str | None:
+    def _best_contained(self, words: list[str], caps: list[bool], poss: list[bool],
+                        key: str | None) -> str | None:
         # candidates: (start, end, sid, is_alias) in token positions of ``words``
         cands: list[tuple[int, int, str, bool]] = []
         n = len(words)
@@ -343,11 +348,12 @@ class Registry:
 
         def rank(c: tuple[int, int, str, bool]) -> tuple:
             sp = self.speakers[c[2]]
-            return (not c[3], _KIND_RANK.get(sp.kind, 9), c[0], -(c[1] - c[0]), c[2])
+            modifier = poss[c[1] - 1]  # "Aliyev's aide Hajiyev": Aliyev only modifies the head
+            return (modifier, not c[3], _KIND_RANK.get(sp.kind, 9), c[0], -(c[1] - c[0]), c[2])
 
         cands.sort(key=rank)
         best = cands[0]
-        rivals = [c for c in cands if rank(c)[:2] == rank(best)[:2]]
+        rivals = [c for c in cands if rank(c)[:3] == rank(best)[:3]]
         if len({self.speakers[c[2]].side for c in rivals}) > 1 and any(
                 (c[1] < len(words) and words[c[1]] in _JOINERS) or (c[0] > 0 and words[c[0] - 1] in _JOINERS)
                 for c in rivals):

@@ -271,6 +271,10 @@ RESOLVES = {
     "an adviser to Azerbaijan's president": "hikmet-hajiyev",
     "Hikmet Hajiyev, an adviser to Azerbaijan's president": "hikmet-hajiyev",
     "Hikmet Hajiyev, aide to Azerbaijan's president": "hikmet-hajiyev",
+    "Hikmet Hajiyev, aide to Azerbaijan's President Ilham Aliyev": "hikmet-hajiyev",
+    "Azerbaijani President Ilham Aliyev's aide Hikmet Hajiyev": "hikmet-hajiyev",
+    "Aliyev's adviser": "hikmet-hajiyev",
+    "Turkey's Erdogan": "recep-tayyip-erdogan",
     "Assistant to the President of Azerbaijan": "hikmet-hajiyev",
     "head of the Foreign Policy Department of the Presidential Administration": "hikmet-hajiyev",
     "Azerbaijani Defense Ministry": "azerbaijan-defense-ministry",
@@ -324,6 +328,7 @@ RESOLVES = {
     "Russian Federation": "russia-government",
     "the separatist leader": "arayik-harutyunyan",
     "Kremlin spokesman Dmitry Peskov": "dmitry-peskov",
+    "Putin's spokesman": "dmitry-peskov",
     "both sides": "armenia-azerbaijan",
     "Al Jazeera's correspondent": "news-media",   # a reporter of another outlet, quoted
     "Eyewitnesses": "witnesses",
@@ -369,6 +374,9 @@ def test_resolution_rules_on_fixture(mini):
     assert mini.resolve("Northland Defense Ministry official Ana Berg").id == "ana-berg"
     # the longest alias inside a longer mention
     assert mini.resolve("a Northland Defense Ministry spokesman").id == "north-mod"
+    # a possessive modifies the head that follows it
+    assert mini.resolve("Olek Dab's ally Ana Berg").id == "ana-berg"
+    assert mini.resolve("Ana Berg's boss Olek Dab").id == "olek-dab"
     # a pattern inside a longer mention; diacritics
     assert mini.resolve("the Southland president, Olek Dab,").id == "olek-dab"
     assert mini.resolve("Dab").id == "olek-dab"
