@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -203,9 +204,8 @@ class Registry:
                     self._alias_tokens.setdefault(tuple(key.split()), sp.id)
                     self._vocab.update(key.split())
             for pat in sp.patterns:
-                self._patterns.append((re.compile(pat), sp.id))
-        self._any_pattern = (re.compile("|".join(f"(?:{p.pattern})" for p, _ in self._patterns))
-                             if self._patterns else None)
+                self._patterns.append((re.compile(pat, re.IGNORECASE), sp.id))
+        self._any_pattern = _combined(p.pattern for p, _ in self._patterns) if self._patterns else None
         self._first_tokens = {k[0] for k in self._alias_tokens}
         self._max_tokens = max((len(k) for k in self._alias_tokens), default=0)
         self._depth = {sid: len(self.ancestors(sid)) for sid in self.speakers}
@@ -359,6 +359,15 @@ class Registry:
                 for c in rivals):
             return None  # "Yerevan and Baku", "Putin with Erdogan": ambiguous
         return best[2]
+
+
+def _combined(patterns: Iterable[str]) -> re.Pattern[str]:
+    """One regex that matches where any of ``patterns`` does (a quick pre-check); a regex that
+    matches everywhere when they cannot be joined (e.g. inline global flags)."""
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    except re.error:
+        return re.compile("")
 
 
 def _char_to_token(words: list[str]) -> dict[int, int]:

@@ -16,6 +16,7 @@ from stance.speakers import (
     Speaker,
     load_registry,
     normalize_mention,
+    registry_from_dict,
     unresolved_mentions,
 )
 
@@ -387,6 +388,18 @@ def test_resolution_rules_on_fixture(mini):
     # surname after an unknown capitalised word is someone else; after a title it is the speaker
     assert mini.resolve("Lena Berg") is None
     assert mini.resolve("Minister Berg").id == "ana-berg"
+
+
+def test_patterns_ignore_case_and_may_carry_inline_flags():
+    reg = registry_from_dict({
+        "sides": [{"id": "a", "label": "A", "colour": "#000000"}],
+        "speakers": [
+            {"id": "x", "name": "X", "side": "a", "kind": "person", "patterns": ["(?i)chief of staff"]},
+            {"id": "y", "name": "Y", "side": "a", "kind": "person", "patterns": ["Grand Vizier"]},
+        ]})
+    assert reg.resolve("the Chief of Staff").id == "x"
+    assert reg.resolve("the Grand Vizier, speaking on Monday").id == "y"
+    assert reg.resolve("the vizier") is None
 
 
 def test_resolve_cache_returns_same_objects(war):
