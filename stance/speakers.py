@@ -46,6 +46,7 @@ __all__ = [
     "Speaker",
     "load_registry",
     "normalize_mention",
+    "registry_from_dict",
     "unresolved_mentions",
 ]
 
