@@ -38,6 +38,7 @@ from stance.extract.rules import (
     headline_lines,
     publish_acts,
     reported,
+    trailing_cues,
 )
 
 __all__ = ["extract_article", "extract_statements", "find_quotes"]
@@ -146,9 +147,11 @@ def extract_article(doc, article, registry=None,
     cands += publish_acts(doc, quotes, used)
     used |= {c.cue_i for c in cands}
     cands += reported(doc, quotes, used)
+    used |= {c.cue_i for c in cands}
+    cands += trailing_cues(doc, quotes, used)
     cands += according_to(doc, quotes)
     cands += colon_headlines(text, lines, doc)
-    cands = _dedupe(cands, quotes, text)
+    cands = _dedupe(doc, cands, quotes)
     resolver = Resolver(doc, registry, outlet_names(str(article.get("source", ""))))
     issuer = _issuer_name(article, registry)
     issuer_r = resolver.issuer(issuer) if issuer else None
@@ -269,7 +272,7 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
-def _dedupe(cands: list[Candidate], quotes: list[Quote], text: str) -> list[Candidate]:
+def _dedupe(doc, cands: list[Candidate], quotes: list[Quote]) -> list[Candidate]:
     """Drop reports of reports (a statement whose content holds another's cue and speaker),
     reported statements that repeat a direct quote, and duplicate spans."""
     out: list[Candidate] = []
@@ -281,8 +284,8 @@ def _dedupe(cands: list[Candidate], quotes: list[Quote], text: str) -> list[Cand
             if d is c:
                 continue
             if c.evidence not in ("direct", "direct_adjacent") and d.cue_i >= 0 and \
-                    d.mention is not None and c.start <= d.start and d.end <= c.end and \
-                    (c.start, c.end) != (d.start, d.end):
+                    d.mention is not None and (c.start, c.end) != (d.start, d.end) and \
+                    _contains_speaker(doc, c, d):
                 # c's content contains statement d: c reports a report
                 drop = True
                 break
@@ -297,6 +300,14 @@ def _dedupe(cands: list[Candidate], quotes: list[Quote], text: str) -> list[Cand
         if not drop:
             out.append(c)
     return out
+
+
+def _contains_speaker(doc, c: Candidate, d: Candidate) -> bool:
+    """c's content holds d's cue and d's speaker mention: c reports d."""
+    if d.mention_head is None or d.cue_i < 0:
+        return False
+    cue, who = doc[d.cue_i].idx, doc[d.mention_head].idx
+    return c.start <= cue < c.end and c.start <= who < c.end
 
 
 def _authored(doc, cands: list[Candidate], lines, quotes: list[Quote]) -> list[Candidate]:

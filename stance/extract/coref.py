@@ -108,11 +108,7 @@ class Resolver:
                                            m.start, m.end, ante.category, True))
         if m.form == "multi":
             return self._remember(self._multi(m, head_i))
-        sp = self.lookup(m.text)
-        if sp is None and j - i > 3:
-            a, b = short_phrase(doc, i, j, head)
-            if (a, b) != (i, j):
-                sp = self.lookup(doc[a:b].text)
+        sp = self._lookup_mention(i, j, head)
         if sp is not None:
             return self._remember(self._from_speaker(sp, m, m.category))
         if m.form == "document":
@@ -134,8 +130,37 @@ class Resolver:
         if m.form == "name":
             a, b = short_phrase(doc, i, j, head)
             name = doc[a:b].text
-        return self._remember(Resolved("", name if m.form == "name" else "", "", m.text,
-                                       m.start, m.end, m.category))
+        return self._remember(Resolved("", name if m.form == "name" else "",
+                                       self._nationality_side(i, j), m.text, m.start, m.end,
+                                       m.category))
+
+    def _lookup_mention(self, i: int, j: int, head):
+        """The registry speaker of doc[i:j]: its core (up to the first comma) first, then the
+        whole mention, except that a person's name never resolves to a body named only in its
+        apposition ("Ahmad Shahidov, the head of Azerbaijan Institute ...")."""
+        doc = self.doc
+        a, b = short_phrase(doc, i, j, head)
+        core = doc[a:b]
+        sp = self.lookup(core.text)
+        if sp is not None or (a, b) == (i, j):
+            return sp
+        sp = self.lookup(doc[i:j].text)
+        person_core = any(t.ent_type_ == "PERSON" for t in core) and \
+            core.root.ent_type_ == "PERSON"
+        if sp is not None and person_core and getattr(sp, "kind", "") != "person":
+            return None
+        return sp
+
+    def _nationality_side(self, i: int, j: int) -> str:
+        """The side of the nationalities or countries an unregistered speaker's description
+        names ("Azeri human rights official"), when they all agree; else ""."""
+        sides = set()
+        for t in self.doc[i:j]:
+            if t.ent_type_ in ("NORP", "GPE") or t.pos_ in ("ADJ", "PROPN") and t.text[:1].isupper():
+                sp = self.lookup(t.text)
+                if sp is not None and sp.side:
+                    sides.add(sp.side)
+        return sides.pop() if len(sides) == 1 else ""
 
     def _multi(self, m: Mention, head_i: int) -> Resolved:
         doc = self.doc

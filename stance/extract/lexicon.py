@@ -82,8 +82,7 @@ PRONOUNS = {
 NON_SPEAKERS = frozenset({"i", "we", "you", "one", "there", "this", "that", "which", "who",
                           "what", "these", "those", "everyone", "nobody", "anyone", "something",
                           "reporter", "reporters", "journalist", "journalists", "author",
-                          "editor", "editors", "correspondents", "media", "observers", "analysts",
-                          "experts", "nothing"})
+                          "editor", "editors", "nothing"})
 
 #: head nouns of speakers that are people (for "he"/"she")
 PERSON_NOUNS = frozenset({"president", "minister", "spokesman", "spokeswoman", "spokesperson",
@@ -102,3 +101,23 @@ MULTI_PARTY = ("both sides", "both parties", "both countries", "the two sides", 
 #: words that make a line a navigation or byline line, never a statement
 BOILERPLATE = frozenset({"read more", "other news", "print the page", "more about", "share",
                          "related", "see also", "advertisement", "subscribe", "photo", "©"})
+
+#: head nouns of subjects that can speak (besides names and personal pronouns)
+SPEAKER_NOUNS = PERSON_NOUNS | frozenset({
+    "ministry", "government", "army", "force", "forces", "military", "side", "sides", "party",
+    "parties", "authority", "authorities", "office", "service", "department", "command", "group",
+    "community", "council", "committee", "organization", "organisation", "agency", "embassy",
+    "administration", "leadership", "parliament", "assembly", "presidency", "cabinet", "union",
+    "alliance", "coalition", "country", "countries", "state", "states", "nation", "republic",
+    "region", "people", "residents", "witnesses", "eyewitnesses", "source", "sources", "experts",
+    "analysts", "observers", "activists", "doctors", "officials", "troops", "statement",
+    "release", "report", "communique", "declaration", "document", "press", "court", "rivals",
+    "co-chairs", "chairs", "mediators", "leaders", "interlocutors", "both", "each", "capital",
+    "kremlin", "foreign", "defense", "defence", "mission", "delegation", "team", "unit",
+    "units", "division", "staff", "spokesmen", "representatives", "ministers", "presidents",
+    "opposition", "movement", "website", "channel", "broadcaster", "outlet",
+    "newspaper", "media", "bureau", "prosecutor", "ombudsperson", "commissioner", "police",
+    "militants", "separatists", "rebels", "volunteers", "soldiers", "victims", "survivors",
+    "refugees", "locals", "villagers", "civilians", "citizens", "family", "families", "mother",
+    "father", "participants", "members", "member", "chief", "officer", "officers",
+})

@@ -31,12 +31,30 @@ class Mention:
     category: str  # person | organisation | plural
 
 
+def _excluded(tok: Token) -> set[int]:
+    """Tokens of relative clauses and of examples ("including X", "such as X") under ``tok``."""
+    out: set[int] = set()
+    for t in tok.subtree:
+        if t is tok:
+            continue
+        if t.dep_ in ("relcl", "acl") or t.lower_ in ("including", "like") and t.dep_ == "prep" \
+                or t.lower_ == "as" and t.i > 0 and t.doc[t.i - 1].lower_ == "such":
+            out.update(x.i for x in t.subtree)
+            if t.lower_ == "as":
+                out.add(t.i - 1)
+    return out
+
+
 def noun_phrase(tok: Token) -> tuple[int, int]:
     """Token range [i, j) of the noun phrase headed by ``tok``: its subtree without relative
-    clauses, trailing punctuation and long tails."""
+    clauses, examples ("including ..."), trailing punctuation and long tails. A subject after
+    its verb ("..., said Assistant to the President X") runs to the end of its clause."""
     left = tok.left_edge.i
     right = tok.i
+    excluded = _excluded(tok)
     for child in tok.rights:
+        if child.i in excluded:
+            break
         if child.dep_ in ("relcl", "acl") and child.i > tok.i:
             break
         if child.dep_ == "punct" and child.text in ("(", "["):
@@ -44,9 +62,20 @@ def noun_phrase(tok: Token) -> tuple[int, int]:
             right = max(right, child.i)
             continue
         right = max(right, child.right_edge.i)
+    after = [k for k in excluded if k > tok.i]
+    if after:
+        right = min(right, min(after) - 1)
     for child in tok.lefts:
         left = min(left, child.left_edge.i)
     doc = tok.doc
+    v = tok.head
+    if tok.dep_ == "nsubj" and v.i < tok.i and right == tok.i:
+        stop = {t.i for c in v.children if c.dep_ in ("advcl", "ccomp", "xcomp", "conj", "cc")
+                for t in c.subtree}
+        k = right + 1
+        while k < v.sent.end and k not in stop and not (doc[k].is_punct and doc[k].text in ".;!?"):
+            k += 1
+        right = max(right, k - 1)
     while right > left and (doc[right].is_punct and doc[right].text not in (")", "]")
                             or doc[right].is_space):
         right -= 1
@@ -123,6 +152,19 @@ def classify(doc, i: int, j: int, head: Token, outlets: set[str]) -> Mention:
     if any(t.pos_ == "PROPN" for t in span) or head.ent_type_:
         return Mention(span.start_char, span.end_char, text, "name", hw, category)
     return Mention(span.start_char, span.end_char, text, "role", hw, category)
+
+
+def speaker_like(tok: Token) -> bool:
+    """Can this subject speak? A name, a personal pronoun, or a noun for people, bodies,
+    collectives or documents ("International law demands ..." is no statement)."""
+    if tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or tok.pos_ == "PROPN":
+        return True
+    low = tok.lower_
+    if tok.pos_ == "PRON":
+        return low in ("he", "she", "it", "they", "we", "i")
+    lemma = tok.lemma_.lower()
+    return lemma in lx.SPEAKER_NOUNS or low in lx.SPEAKER_NOUNS or any(
+        c.dep_ == "compound" and (c.pos_ == "PROPN" or c.ent_type_) for c in tok.children)
 
 
 def _category(span: Span, head: Token) -> str:

@@ -15,11 +15,13 @@ from spacy.tokens import Doc
 from stance.extract.quotes import QUOTE_CHARS
 
 _ALWAYS_SPLIT = set('"“”„«»‘‹›')
+#: contractions and possessives written with a typographic apostrophe: never split
+_CLITICS = {"’s", "’re", "’ve", "’ll", "’d", "’m", "n’t", "’t"}
 
 
 def _split_marks(word: str) -> list[str]:
     """Split quote marks off a token (an apostrophe ’ between letters stays)."""
-    if len(word) < 2 or not any(c in QUOTE_CHARS for c in word):
+    if len(word) < 2 or not any(c in QUOTE_CHARS for c in word) or word.lower() in _CLITICS:
         return [word]
     parts: list[str] = []
     buf = ""

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from stance.extract import lexicon as lx
-from stance.extract.mentions import noun_phrase
+from stance.extract.mentions import noun_phrase, speaker_like
 from stance.extract.quotes import Quote
 
 #: confidence by the kind of evidence
@@ -81,6 +81,11 @@ def subject_of(v: Token, depth: int = 0) -> Token | None:
             return c
         if c.dep_ in ("nsubjpass", "csubj", "csubjpass", "expl"):
             return None
+    for c in v.lefts:
+        # headline asyndeton: "Ministry denies the claim, accuses Baku of ..."
+        if c.dep_ == "ccomp" and is_cue(c) and any(g.dep_ == "nsubj" for g in c.children) \
+                and any(g.text == "," for g in v.lefts):
+            return subject_of(c, depth + 1)
     h = v.head
     if h is v:
         return None
@@ -93,6 +98,9 @@ def subject_of(v: Token, depth: int = 0) -> Token | None:
         return subject_of(h, depth + 1)
     if v.dep_ in ("advcl", "xcomp", "acl", "pcomp", "conj", "dep") and \
             v.tag_ in ("VBG", "VB") and h.pos_ in ("VERB", "AUX"):
+        # "claimed that X had ..., denouncing ...": the participle is the claimant's
+        if not is_cue(h) and h.dep_ in ("ccomp", "xcomp") and is_cue(h.head):
+            return subject_of(h.head, depth + 1)
         return subject_of(h, depth + 1)
     return None
 
@@ -151,12 +159,16 @@ def content_range(v: Token, cues: set[int]) -> tuple[tuple[int, int], str] | Non
         cue += " " + prt[0].text
     ccomp = [c for c in v.children if c.dep_ == "ccomp"]
     right_cc = [c for c in ccomp if c.i > v.i]
-    left_cc = [c for c in ccomp if c.i < v.i]
+    left_cc = [c for c in ccomp if c.i < v.i and not (
+        is_cue(c) and any(g.dep_ == "nsubj" for g in c.children))]
     if lem in ("vow", "pledge", "promise", "threaten", "swear", "agree", "refuse", "urge",
                "hope", "demand"):
         right_cc += [c for c in v.children if c.dep_ == "xcomp" and c.i > v.i]
     if right_cc:
         rng = _subtree_range(right_cc[0])
+        objs = [c for c in v.children if c.dep_ == "dobj" and v.i < c.i < right_cc[0].i]
+        if objs and lem not in ("tell", "inform", "assure", "remind", "urge", "warn", "ask"):
+            rng = (objs[0].left_edge.i, rng[1])
         if lem in ("urge", "tell", "warn", "remind", "assure", "inform"):
             # "urged X to ...": keep the addressee when it comes between
             objs = [c for c in v.children if c.dep_ in ("dobj", "dative") and c.i > v.i]
@@ -170,10 +182,13 @@ def content_range(v: Token, cues: set[int]) -> tuple[tuple[int, int], str] | Non
         return (_cut_at_cues(doc, rng, v, cues), cue)
     if left_cc:
         return (_cut_at_cues(doc, _subtree_range(left_cc[0]), v, cues), cue)
-    if lem in lx.NO_OBJECT_CONTENT and lem != "tell":
-        preps = [c for c in v.children if c.dep_ == "prep" and c.lower_ in ("about", "of")]
-        if not preps:
-            return None
+    small = [c for c in v.rights if c.dep_ == "dobj" and any(
+        g.dep_ == "acl" and g.tag_ in ("VBN", "VBG") and g.i > c.i for g in c.children)]
+    if small and lem in lx.CLAUSE_VERBS:
+        # headline grammar: "Azerbaijan says civilians killed by Armenia"
+        return (_cut_at_cues(doc, _subtree_range(small[0]), v, cues), cue)
+    if lem not in lx.OBJECT_VERBS:
+        return None  # a verb of saying without a clause has no content here
     # object and prepositional content
     kids = [c for c in v.rights if c.dep_ in ("dobj", "prep", "xcomp", "dative", "oprd", "attr",
                                                  "advcl", "acomp", "pcomp")]
@@ -250,7 +265,9 @@ def reported(doc: Doc, quotes: list[Quote], used: set[int]) -> list[Candidate]:
         if i in used or in_quote(v.idx, quotes):
             continue
         subj = subject_of(v)
-        if subj is None or in_quote(subj.idx, quotes):
+        if subj is None:
+            subj = cited_object(v)  # "Trend reports citing the statement of X"
+        if subj is None or in_quote(subj.idx, quotes) or not speaker_like(subj):
             continue
         found = content_range(v, cues)
         if found is None:
@@ -268,6 +285,62 @@ def reported(doc: Doc, quotes: list[Quote], used: set[int]) -> list[Candidate]:
         out.append(Candidate(doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text), kind, cue,
                              "act" if kind == "act" else "indirect", (ma, mb), subj.i, i, sa, sb))
     return out
+
+
+_TRAIL_DEPS_OK = {"PROPN", "NOUN", "ADJ", "DET", "PART", "PUNCT", "ADP", "NUM", "CCONJ", "PRON"}
+
+
+def trailing_cues(doc: Doc, quotes: list[Quote], used: set[int]) -> list[Candidate]:
+    """Surface fallback for "<content>, <speaker> said." and "<content>, said <speaker>." when the
+    parse does not link them (long or garbled sentences, headline lines)."""
+    out: list[Candidate] = []
+    for sent in doc.sents:
+        toks = [t for t in sent if not t.is_space]
+        while toks and toks[-1].is_punct and toks[-1].text in ".!?:":
+            toks.pop()
+        commas = [k for k, t in enumerate(toks) if t.text == ","]
+        if not commas or len(toks) < 6:
+            continue
+        k = commas[-1]
+        tail = toks[k + 1:]
+        if not 2 <= len(tail) <= 14 or k < 3:
+            continue
+        verbs = [t for t in tail if is_cue(t) and t.lemma_.lower() in lx.CLAUSE_VERBS]
+        if len(verbs) != 1 or verbs[0].i in used or in_quote(verbs[0].idx, quotes):
+            continue
+        v = verbs[0]
+        if v is tail[-1] or v.i + 1 < len(doc) and tail[-1].i == v.i + 1 and \
+                tail[-1].pos_ in ("ADV",):
+            np = [t for t in tail if t.i < v.i]  # ", the ministry said."
+        elif v is tail[0]:
+            np = [t for t in tail if t.i > v.i]  # ", said the ministry."
+        else:
+            continue
+        if not np or any(t.pos_ not in _TRAIL_DEPS_OK for t in np):
+            continue
+        heads = [t for t in np if t.pos_ in ("PROPN", "NOUN", "PRON")]
+        if not heads:
+            continue
+        head = heads[-1] if v is tail[-1] else heads[0]
+        if not speaker_like(head):
+            continue
+        a, b = _trim(doc, toks[0].i, toks[k].i)
+        if b - a < 3:
+            continue
+        sa, sb = sent.start_char, sent.end_char
+        out.append(Candidate(doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text), "indirect",
+                             v.text, "indirect", (np[0].i, np[-1].i + 1), head.i, v.i, sa, sb))
+    return out
+
+
+def cited_object(v: Token) -> Token | None:
+    """The object of a "citing"/"quoting" participle attached to cue ``v``."""
+    for c in v.children:
+        if c.lemma_.lower() in lx.CITING_VERBS:
+            objs = [o for o in c.children if o.dep_ in ("dobj", "pobj")]
+            if objs:
+                return objs[0]
+    return None
 
 
 def publish_acts(doc: Doc, quotes: list[Quote], used: set[int]) -> list[Candidate]:
