@@ -332,6 +332,8 @@ RESOLVES = {
     "Putin's spokesman": "dmitry-peskov",
     "both sides": "armenia-azerbaijan",
     "Al Jazeera's correspondent": "news-media",   # a reporter of another outlet, quoted
+    "Al Jazeera’s Mara Quill": "news-media",
+    "according to Reuters": "news-media",
     "Eyewitnesses": "witnesses",
     "an Azerbaijani human rights official": "azerbaijan-government",
     "The international community, including the OSCE Minsk Group": "international-community",
@@ -353,7 +355,7 @@ def test_resolve_name_variants(war, mention):
     "Photo: Armenian Defense Ministry",
     "Reporting by Nvard Hovhannisyan in Yerevan",     # a byline
     "Nvard Hovhannisyan",                              # a journalist who shares a surname
-    "Anna Petrosyan", "Kim Sine",
+    "Anna Petrosyan", "Mara Quill",
     "Putin and Erdogan",                               # two speakers of different sides
 ])
 def test_not_speakers(war, mention):
