@@ -6,7 +6,10 @@ prints the counts by kind, then every edit with its context in the repaired text
 Exits with a message (status 0) when the folder is absent. The texts are read at run time and
 never copied into the repository.
 
-    .venv/bin/python benchmarks/repairs_dev.py [FOLDER]
+With ``--plain`` the files have no header line and are searched recursively: a check for
+false repairs on clean news text, e.g. PolNeAR's ``../shared/eval/polnear/data``.
+
+    .venv/bin/python benchmarks/repairs_dev.py [FOLDER] [--plain]
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ DEV_CORPUS = REPO_ROOT.parent / "shared" / "corpora" / "nk2020-dev"
 CONTEXT = 30
 
 
-def body_of(path: Path) -> str:
-    """The article body: the text after the first (header) line."""
+def body_of(path: Path, plain: bool = False) -> str:
+    """The article body: the text after the first (header) line, or all of it if ``plain``."""
     text = path.read_bytes().decode("utf-8-sig")
+    if plain:
+        return text
     return text.split("\n", 1)[1] if "\n" in text else ""
 
 
@@ -30,15 +35,17 @@ def main(argv: list[str]) -> int:
     sys.path.insert(0, str(REPO_ROOT))
     from stance.repair import EDIT_KINDS, repair_text
 
-    folder = Path(argv[0]) if argv else DEV_CORPUS
-    files = sorted(folder.glob("*.txt")) if folder.is_dir() else []
+    plain = "--plain" in argv
+    args = [a for a in argv if a != "--plain"]
+    folder = Path(args[0]) if args else DEV_CORPUS
+    files = sorted(folder.glob("**/*.txt" if plain else "*.txt")) if folder.is_dir() else []
     if not files:
         print(f"skipped: no development corpus at {folder}")
         return 0
     counts: Counter[str] = Counter()
     lines = []
     for path in files:
-        rep = repair_text(body_of(path))
+        rep = repair_text(body_of(path, plain))
         for e in rep.edits:
             counts[e.kind] += 1
             left = rep.text[max(0, e.start - CONTEXT):e.start].replace("\n", " ")
