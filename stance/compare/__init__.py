@@ -1,0 +1,37 @@
+"""Compare speakers and sides: frame shares, similarity, drift, tests, terms and frame axes.
+
+Every function takes the statements table (any table with the columns it names) and, where it
+needs them, the statement vectors (one row per table row, in table order), and returns tidy
+DataFrames with counts, intervals and a ``small_n`` flag. Shared conventions (``by``, ``freq``,
+``unit``, ``seed``, ``small_n``) are described in :mod:`stance.compare._base`:
+
+* ``by``: any column (``"speaker"``, ``"side"``, ``"speaker_name"``, ...);
+* ``freq``: a pandas frequency on ``date`` (``None`` = one bin over all);
+* ``unit="article"``: bootstraps and permutations move all statements of one article together;
+* ``seed``: an int or a ``numpy.random.Generator``; same inputs and seed, identical output.
+
+=====================  ==========================================================================
+``frame_shares``       share of each frame per group and bin, article bootstrap intervals
+``similarity``         cosine similarity of group centroids, all pairs, bootstrap intervals
+``framing_test``       permutation test (energy distance) between two groups, calibrated
+``drift``              centroids over time, between-group similarity per bin, trend (``Drift``)
+``distinctive_terms``  log-odds ratio with informative Dirichlet prior (Monroe et al. 2008)
+``frame_axes``         FrameAxis-style positions and biases on pole-phrase axes (``FrameAxes``)
+``load_axes``          the ``axes:`` section of a corpus.yaml
+=====================  ==========================================================================
+"""
+
+from __future__ import annotations
+
+from stance.compare.axes import Axis, FrameAxes, Pole, frame_axes, load_axes, parse_axes
+from stance.compare.drift import Drift, drift
+from stance.compare.permutation import distance_matrix, framing_test, permutation_pvalue
+from stance.compare.shares import frame_shares
+from stance.compare.similarity import similarity
+from stance.compare.terms import distinctive_terms, tokenize
+
+__all__ = [
+    "Axis", "Drift", "FrameAxes", "Pole", "distance_matrix", "distinctive_terms", "drift",
+    "frame_axes", "frame_shares", "framing_test", "load_axes", "parse_axes",
+    "permutation_pvalue", "similarity", "tokenize",
+]
