@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -206,7 +205,6 @@ class Registry:
                     self._vocab.update(key.split())
             for pat in sp.patterns:
                 self._patterns.append((re.compile(pat, re.IGNORECASE), sp.id))
-        self._any_pattern = _combined(p.pattern for p, _ in self._patterns) if self._patterns else None
         self._first_tokens = {k[0] for k in self._alias_tokens}
         self._max_tokens = max((len(k) for k in self._alias_tokens), default=0)
         self._depth = {sid: len(self.ancestors(sid)) for sid in self.speakers}
@@ -300,15 +298,13 @@ class Registry:
             return None
         if key in self._alias:
             return self._alias[key]
-        pattern_hit = self._any_pattern is not None and self._any_pattern.search(key) is not None
-        if pattern_hit:
-            for pattern, sid in self._patterns:
-                if pattern.fullmatch(key):
-                    return sid
-        return self._best_contained(words, caps, poss, key if pattern_hit else None)
+        for pattern, sid in self._patterns:
+            if pattern.fullmatch(key):
+                return sid
+        return self._best_contained(words, caps, poss, key)
 
     def _best_contained(self, words: list[str], caps: list[bool], poss: list[bool],
-                        key: str | None) -> str | None:
+                        key: str) -> str | None:
         # candidates: (start, end, sid, is_alias) in token positions of ``words``
         cands: list[tuple[int, int, str, bool]] = []
         n = len(words)
@@ -326,16 +322,17 @@ class Registry:
                     if prev_cap and prev not in self._vocab and prev not in _TITLE_WORDS:
                         continue  # "Nvard Hovhannisyan": someone else with the surname
                 cands.append((i, j, sid, True))
-        if key is not None:  # some pattern occurs in the mention
-            index = _char_to_token(words)
-            for pattern, sid in self._patterns:
-                for m in pattern.finditer(key):
-                    if m.end() == m.start():
-                        continue
-                    if (m.start() and key[m.start() - 1] != " ") or (
-                            m.end() < len(key) and key[m.end()] != " "):
-                        continue  # not whole words
-                    cands.append((index[m.start()], index[m.end() - 1] + 1, sid, False))
+        index: dict[int, int] | None = None
+        for pattern, sid in self._patterns:
+            for m in pattern.finditer(key):
+                if m.end() == m.start():
+                    continue
+                if (m.start() and key[m.start() - 1] != " ") or (
+                        m.end() < len(key) and key[m.end()] != " "):
+                    continue  # not whole words
+                if index is None:
+                    index = _char_to_token(words)
+                cands.append((index[m.start()], index[m.end() - 1] + 1, sid, False))
         if not cands:
             return None
         # drop matches strictly inside another match
@@ -360,15 +357,6 @@ class Registry:
                 for c in rivals):
             return None  # "Yerevan and Baku", "Putin with Erdogan": ambiguous
         return best[2]
-
-
-def _combined(patterns: Iterable[str]) -> re.Pattern[str]:
-    """One regex that matches where any of ``patterns`` does (a quick pre-check); a regex that
-    matches everywhere when they cannot be joined (e.g. inline global flags)."""
-    try:
-        return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-    except re.error:
-        return re.compile("")
 
 
 def _char_to_token(words: list[str]) -> dict[int, int]:
