@@ -11,17 +11,18 @@ descriptions ("an adviser to Azerbaijan's president"). Both are matched against 
 mention: lower case, no diacritics, possessives (``'s``, ``’s``, ``s'``) and a leading article
 removed, punctuation and hyphens turned into spaces, "defence" spelled "defense", "Ministry of X"
 turned into "X Ministry" and "Azeri" into "Azerbaijani". A pattern is therefore written in that form
-(``azerbaijan president``, not ``Azerbaijan's President``).
+(``azerbaijan president``, not ``Azerbaijan's President``; case is ignored).
 
 :meth:`Registry.resolve` tries, in order: (1) an exact alias, (2) a pattern matching the whole
 mention, (3) every alias and pattern found inside a longer mention, as whole words. In step 3 a
 match inside a longer match is dropped, a speaker whose descendant (via ``part_of``) also matched is
 dropped ("Armenian Defense Ministry spokeswoman Shushan Stepanyan" is Stepanyan), and of the rest the
 best is: not a possessive modifier ("Ilham Aliyev's aide Hikmet Hajiyev" is Hajiyev), an alias before
-a pattern, a person before an organisation before a government, then the
-earlier match (the head of an apposition comes first: "Hikmet Hajiyev, an adviser to ..."), then the
-longer one. When the best candidates belong to different sides and the mention joins
-them ("Yerevan and Baku"), the mention is ambiguous and resolves to ``None``. A bare surname
+a pattern, a person before an organisation before a government, then the earlier match (the head of
+an apposition comes first: "Hikmet Hajiyev, an adviser to ..."), then the longer one. When the best
+candidates belong to different sides and "and"/"with"/"both" joins them ("Putin and Erdogan"), the
+mention is ambiguous and resolves to ``None``; mentions matching ``exclude`` resolve to ``None``.
+Results are cached per mention string. A bare surname
 ("Hovhannisyan") inside a longer mention does not count when a capitalised word the registry does
 not know stands right before it (another person of the same family name, e.g. a reporter).
 """
