@@ -45,6 +45,9 @@ __all__ = ["extract_article", "extract_statements", "find_quotes"]
 
 #: articles above which a progress bar is shown by default
 PROGRESS_MIN_ARTICLES = 5
+#: longer texts are parsed in pieces of at most this many characters (spaCy's memory grows with
+#: the document; coreference does not cross pieces)
+MAX_SEGMENT = 100_000
 
 
 def _articles_and_context(corpus_or_articles: Any, registry):
@@ -99,23 +102,45 @@ def extract_statements(corpus_or_articles: Any, *, registry=None, nlp=None,
 
         nlp = load_nlp()
     damaged = _damaged_spans(repairs)
-    texts = articles["text"].tolist()
-    docs: Iterator = parse(nlp, texts, batch_size=batch_size)
+    work = [(k, off, seg) for k, text in enumerate(articles["text"].tolist())
+            for off, seg in segments(text)]
+    docs: Iterator = parse(nlp, [seg for _, _, seg in work], batch_size=batch_size)
     if progress is None:
         progress = len(articles) > PROGRESS_MIN_ARTICLES
     if progress is True:
         from tqdm.auto import tqdm
 
-        docs = tqdm(docs, total=len(articles), desc="statements", unit="article")
+        docs = tqdm(docs, total=len(work), desc="statements", unit="text")
     elif callable(progress):
         docs = progress(docs)
+    records = articles.to_dict("records")
     rows: list[dict] = []
-    for (_, art), doc in zip(articles.iterrows(), docs, strict=True):
-        rows.extend(extract_article(doc, art, registry, damaged.get(art["article_id"], [])))
+    for (k, off, _), doc in zip(work, docs, strict=True):
+        art = records[k]
+        spans = [(a - off, b - off) for a, b in damaged.get(art["article_id"], [])]
+        rows.extend(extract_article(doc, art, registry, spans, offset=off))
     if not rows:
         return tables.empty_statements()
     out = pd.DataFrame(rows, columns=tables.STATEMENT_COLUMNS)
     return tables.normalize_statements(out)
+
+
+def segments(text: str, limit: int = MAX_SEGMENT) -> list[tuple[int, str]]:
+    """Split a very long text into pieces of at most ``limit`` characters at paragraph (else
+    sentence, else any) boundaries, as (offset, piece). Short texts are one piece."""
+    out: list[tuple[int, str]] = []
+    pos = 0
+    while len(text) - pos > limit:
+        window = text[pos:pos + limit]
+        cut = max(window.rfind("\n\n"), window.rfind("\n"))
+        if cut < limit // 2:
+            cut = window.rfind(". ") + 1
+        if cut < limit // 2:
+            cut = limit
+        out.append((pos, text[pos:pos + cut]))
+        pos += cut
+    out.append((pos, text[pos:]))
+    return out
 
 
 def _issuer_name(article, registry) -> str:
@@ -136,8 +161,9 @@ def _issuer_name(article, registry) -> str:
 
 
 def extract_article(doc, article, registry=None,
-                    damaged: list[tuple[int, int]] | None = None) -> list[dict]:
-    """Statements (rows of the statements table) of one parsed article."""
+                    damaged: list[tuple[int, int]] | None = None, offset: int = 0) -> list[dict]:
+    """Statements (rows of the statements table) of one parsed article (or of the piece of it
+    that starts at character ``offset``; ``damaged`` spans are relative to the piece)."""
     text = doc.text
     if not text.strip():
         return []
@@ -178,15 +204,17 @@ def extract_article(doc, article, registry=None,
         if kind in ("indirect", "act") and _has_quote(c, quotes):
             kind = "mixed"
         rows.append({
-            "statement_id": tables.stable_id(article["article_id"], c.start, c.end),
+            "statement_id": tables.stable_id(article["article_id"], offset + c.start,
+                                             offset + c.end),
             "article_id": article["article_id"],
             "date": article["date"],
             "speaker": r.speaker, "speaker_name": r.speaker_name, "side": r.side,
             "mention": r.mention, "cue": c.cue, "kind": kind,
             "text": text[c.start:c.end],
             "sentence": text[c.sent_start:c.sent_end].strip(),
-            "start": c.start, "end": c.end,
-            "mention_start": r.mention_start, "mention_end": r.mention_end,
+            "start": offset + c.start, "end": offset + c.end,
+            "mention_start": r.mention_start + offset if r.mention_start >= 0 else -1,
+            "mention_end": r.mention_end + offset if r.mention_end >= 0 else -1,
             "flags": tables.join_flags(flags), "confidence": c.confidence,
         })
         prev, prev_end = r, c.sent_end
@@ -213,7 +241,7 @@ def _resolve(doc, c: Candidate, resolver: Resolver, issuer: Resolved | None,
              prev: Resolved | None, prev_end: int, text: str) -> Resolved | None:
     if c.evidence == "authored":
         return issuer
-    if c.continues:
+    if c.continues and c.mention is None:
         # a quotation block without a cue continues the previous statement's speaker
         if prev is None or prev_end < 0 or text[prev_end:c.start].count("\n\n") > 1 \
                 or c.start - prev_end > 400:

@@ -9,6 +9,7 @@ to different sides. Mentions resolved through an earlier one are flagged ``coref
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
@@ -49,6 +50,13 @@ class Resolver:
         self.outlets = outlets
         self.history: list[Resolved] = []
         self._persons = [e for e in doc.ents if e.label_ == "PERSON"]
+        exclude = getattr(registry, "exclude", ()) or ()
+        self._exclude = re.compile("|".join(f"(?:{p})" for p in exclude), re.IGNORECASE) \
+            if exclude else None
+        #: subjects of sentences, in order: antecedents even when they said nothing
+        self._pending = [t for t in doc if t.dep_ == "nsubj" and t.head.dep_ == "ROOT"
+                         and (t.pos_ == "PROPN" or t.ent_type_ in ("ORG", "PERSON", "GPE",
+                                                                     "NORP"))]
 
     # -- registry -----------------------------------------------------------------------
     def lookup(self, text: str):
@@ -92,13 +100,34 @@ class Resolver:
         return None
 
     # -- main -----------------------------------------------------------------------------
+    def advance(self, pos: int) -> None:
+        """Take the sentence subjects before character ``pos`` into the history (so that "It
+        said ..." can refer to a ministry introduced in narration)."""
+        while self._pending and self._pending[0].idx < pos:
+            t = self._pending.pop(0)
+            i, j = noun_phrase(t)
+            if any(r.mention_start <= t.idx < r.mention_end for r in self.history):
+                continue
+            m = classify(self.doc, i, j, t, self.outlets)
+            if m.form not in ("name", "role"):
+                continue
+            sp = self._lookup_mention(i, j, t)
+            if sp is not None:
+                self.history.append(self._from_speaker(sp, m, m.category))
+            else:
+                self.history.append(Resolved("", m.text, "", m.text, m.start, m.end,
+                                             m.category))
+
     def resolve(self, i: int, j: int, head_i: int) -> Resolved | None:
         """Resolve the mention doc[i:j] (head token ``head_i``); None when it is no speaker
-        (the narrator, an expletive, the outlet itself)."""
+        (the narrator, an expletive, the outlet itself, a mention the registry excludes)."""
         doc = self.doc
         head = doc[head_i]
+        self.advance(doc[i].idx)
         m = classify(doc, i, j, head, self.outlets)
         if m.form in ("none", "outlet"):
+            return None
+        if self._exclude is not None and self._exclude.search(m.text):
             return None
         if m.form == "pronoun":
             ante = self._antecedent(m.category)

@@ -10,14 +10,20 @@ speech rules, which make it a ``mixed`` statement.
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
-from stance.extract.mentions import noun_phrase
-from stance.extract.quotes import Quote
+from stance.extract.mentions import noun_phrase, speaker_like
+from stance.extract.quotes import QUOTE_CHARS, Quote
 from stance.extract.rules import Candidate, in_quote, is_cue, subject_of
 
 #: a quote shorter than this (in words) is a fragment, not a statement of its own
 MIN_WORDS = 3
+#: ‘single’ quotes are often scare quotes: they must be longer to be statements of their own
+MIN_WORDS_SINGLE = 5
+#: words that make a sentence introduce a speaker for the quote after it
+SPEAK_EVENTS = frozenset({"speak", "talk", "address", "interview", "brief", "comment",
+                          "statement", "conference", "remark", "post", "tweet", "write",
+                          "message", "speech", "read", "declare", "explain"})
 _GLUE = set(" \t\n,:;—–-\"“”«»„‘’'")
 
 
@@ -54,6 +60,78 @@ def _cue_extent(v: Token, quotes: list[Quote]) -> tuple[int, int]:
     return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
 
 
+def _attached_cue(doc: Doc, q: Quote, frame: list[Token], quotes: list[Quote],
+                  after: set[int]) -> Token | None:
+    """The cue in the frame attached to quote ``q`` (nothing but punctuation between them); a
+    cue in the short sentence after (``after``) counts when it has no content of its own."""
+    text = doc.text
+    best: tuple[int, Token] | None = None
+    for t in frame:
+        if not (is_cue(t) or t.lemma_.lower() in ("write", "tweet", "post")):
+            continue
+        subj = subject_of(t)
+        if subj is None or in_quote(subj.idx, quotes) or q.start <= subj.idx < q.end:
+            continue
+        a, b = _cue_extent(t, quotes)
+        a = min(a, subj.left_edge.idx)
+        if t.i in after:
+            if not speaker_like(subj) or subj.lower_ in ("that", "this") or any(
+                    c.dep_ in ("ccomp", "dobj") and c.lower_ not in ("so", "this", "that", "it")
+                    for c in t.children):
+                continue
+            dist = 10_000 + a - q.close
+        elif b <= q.open:  # cue before the quote
+            if not _only_glue(text[b:q.open].replace("that", "")):
+                continue
+            dist = q.open - b
+        elif a >= q.close:  # cue after the quote
+            if not _only_glue(text[q.close:a]):
+                continue
+            dist = a - q.close
+        else:
+            continue
+        if best is None or dist < best[0]:
+            best = (dist, t)
+    return best[1] if best else None
+
+
+def _cue_inside_unclosed(doc: Doc, q: Quote) -> tuple[Token, int] | None:
+    """In an unclosed quote, a ", X said" inside it marks where the quote should have closed:
+    the cue and the character offset of that comma."""
+    span = doc.char_span(q.start, q.end, alignment_mode="expand")
+    if span is None:
+        return None
+    for t in span:
+        if not is_cue(t):
+            continue
+        subj = subject_of(t)
+        if subj is None or not speaker_like(subj):
+            continue
+        left = min(subj.left_edge.i, t.i)
+        if left > span.start and doc[left - 1].text == ",":
+            return t, doc[left - 1].idx
+    return None
+
+
+def _intro_speaker(doc: Doc, s0: Span) -> Token | None:
+    """The speaker introduced by the sentence before a free-standing quote ("Vale spoke to
+    reporters on Tuesday." / "The ministry's statement reads:")."""
+    k = s0.start - 1
+    while k >= 0 and (doc[k].is_space or doc[k].is_punct and doc[k].text in QUOTE_CHARS):
+        k -= 1
+    if k < 0:
+        return None
+    prev = doc[k].sent
+    ends_colon = any(t.text == ":" for t in prev[-2:])
+    if not ends_colon and not any(t.lemma_.lower() in SPEAK_EVENTS for t in prev):
+        return None
+    subj = [t for t in prev if t.dep_ == "nsubj" and t.head == prev.root]
+    if not subj or not speaker_like(subj[0]) or subj[0].pos_ == "PRON" and \
+            subj[0].lower_ not in ("he", "she", "they", "it"):
+        return None
+    return subj[0]
+
+
 def direct_quotes(doc: Doc, quotes: list[Quote]) -> tuple[list[Candidate], set[int]]:
     """Candidates for quotes attributed by an attached cue or continuing a previous quote, and
     the token indices of the cues they used."""
@@ -62,67 +140,60 @@ def direct_quotes(doc: Doc, quotes: list[Quote]) -> tuple[list[Candidate], set[i
     used: set[int] = set()
     last_for_cue: dict[int, Candidate] = {}
     for q in quotes:
-        if q.single or q.words(text) < MIN_WORDS:
+        if q.words(text) < (MIN_WORDS_SINGLE if q.single else MIN_WORDS):
             continue
         first = doc.char_span(q.start, q.end, alignment_mode="expand")
         if first is None or len(first) == 0:
             continue
-        s0 = first[0].sent
-        s1 = first[-1].sent
-        # widen the frame to the sentence after when the quote ends a sentence ("..." X said.)
-        frame = [t for t in doc[s0.start:s1.end] if not in_quote(t.idx, quotes)
-                 and not t.is_space]
-        nxt_i = s1.end
-        if nxt_i < len(doc) and q.close <= s1.end_char + 1:
-            nxt = doc[nxt_i].sent
-            if len(nxt) <= 12 and not any(in_quote(t.idx, quotes) for t in nxt):
-                frame += [t for t in nxt if not t.is_space]
-        best: tuple[int, Token] | None = None
-        for t in frame:
-            if not (is_cue(t) or t.lemma_.lower() in ("write", "tweet", "post")):
-                continue
-            subj = subject_of(t)
-            if subj is None or in_quote(subj.idx, quotes):
-                continue
-            a, b = _cue_extent(t, quotes)
-            a = min(a, subj.left_edge.idx)
-            if b <= q.open:  # cue before the quote
-                gap = text[b:q.open]
-                if not _only_glue(gap.replace("that", "")):
-                    continue
-                dist = q.open - b
-            elif a >= q.close:  # cue after the quote
-                gap = text[q.close:a]
-                if not _only_glue(gap):
-                    continue
-                dist = a - q.close
-            else:
-                continue
-            if best is None or dist < best[0]:
-                best = (dist, t)
+        s0, s1 = first[0].sent, first[-1].sent
         flags = set() if q.closed else {"unclosed_quote"}
+        if not q.closed:
+            inner = _cue_inside_unclosed(doc, q)
+            if inner is not None:
+                v, comma = inner
+                subj = subject_of(v)
+                ma, mb = noun_phrase(subj)
+                out.append(Candidate(q.start, comma, "direct", v.text, "direct", (ma, mb),
+                                     subj.i, v.i, s0.start_char, s1.end_char, flags, [q]))
+                used.add(v.i)
+                continue
+
+        def outside(t: Token, q: Quote = q) -> bool:
+            return not in_quote(t.idx, quotes) and not (q.start <= t.idx < q.end) \
+                and not t.is_space
+
+        frame = [t for t in doc[s0.start:s1.end] if outside(t)]
+        after: set[int] = set()
+        if s1.end < len(doc) and q.close <= s1.end_char + 1:
+            nxt = doc[s1.end].sent
+            if len(nxt) <= 15 and not any(in_quote(t.idx, quotes) for t in nxt):
+                frame += [t for t in nxt if not t.is_space]
+                after = {t.i for t in nxt}
+        v = _attached_cue(doc, q, frame, quotes, after)
         sa, sb = s0.start_char, s1.end_char
-        if best is not None:
-            v = best[1]
+        if v is not None:
             prev = last_for_cue.get(v.i)
-            if prev is not None and prev.sent_start == sa:
+            if prev is not None and prev.sent_start == min(sa, v.sent.start_char):
                 # "...," X said, "...": one quotation interrupted by its cue
-                prev.end = q.end
+                prev.end = max(prev.end, q.end)
                 prev.quotes.append(q)
                 prev.flags |= flags
                 continue
             subj = subject_of(v)
             ma, mb = noun_phrase(subj)
-            cue = v.text
-            cand = Candidate(q.start, q.end, "direct", cue, "direct", (ma, mb), subj.i, v.i,
-                             min(sa, v.sent.start_char), max(sb, v.sent.end_char), flags, [q])
+            cand = Candidate(q.start, q.end, "direct", v.text,
+                             "direct_adjacent" if v.i in after else "direct", (ma, mb), subj.i,
+                             v.i, min(sa, v.sent.start_char), max(sb, v.sent.end_char), flags,
+                             [q])
             last_for_cue[v.i] = cand
             used.add(v.i)
             out.append(cand)
             continue
-        words_outside = [t for t in frame if not t.is_punct and t.i < len(doc)
-                         and s0.start <= t.i < s1.end]
-        if not words_outside:
-            out.append(Candidate(q.start, q.end, "direct", "", "direct_adjacent", None, None, -1,
-                                 sa, sb, flags, [q], continues=True))
+        words = [t for t in frame if not t.is_punct and s0.start <= t.i < s1.end]
+        if not words and not q.single:
+            intro = _intro_speaker(doc, s0)
+            rng = noun_phrase(intro) if intro is not None else None
+            out.append(Candidate(q.start, q.end, "direct", "", "direct_adjacent", rng,
+                                 intro.i if intro is not None else None, -1, sa, sb, flags, [q],
+                                 continues=True))
     return out, used

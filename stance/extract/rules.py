@@ -333,6 +333,15 @@ def trailing_cues(doc: Doc, quotes: list[Quote], used: set[int]) -> list[Candida
     return out
 
 
+def _nominal_conj_end(v: Token, b: int) -> int:
+    """Extend an object's end over nouns the parser coordinated with the verb instead of the
+    object ("released footage showing cars on fire, and streets scattered with ...")."""
+    for c in v.rights:
+        if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN") and c.i >= b:
+            b = max(b, c.right_edge.i + 1)
+    return b
+
+
 def cited_object(v: Token) -> Token | None:
     """The object of a "citing"/"quoting" participle attached to cue ``v``."""
     for c in v.children:
@@ -362,7 +371,7 @@ def publish_acts(doc: Doc, quotes: list[Quote], used: set[int]) -> list[Candidat
         if not tail:
             continue
         a = tail[0].left_edge.i
-        b = obj.right_edge.i + 1
+        b = _nominal_conj_end(v, obj.right_edge.i + 1)
         while a < b and (doc[a].lower_ in _SHOW_WORDS or doc[a].is_punct):
             a += 1
         a, b = _trim(doc, a, b)
