@@ -512,3 +512,31 @@ def test_format_unresolved_and_registry_file(tmp_path):
     assert registry_file(tmp_path) == tmp_path / "who.yaml"
     assert registry_file(tmp_path / "corpus.yaml") == tmp_path / "who.yaml"
     assert registry_file(FIXTURES / "mini.yaml") == FIXTURES / "mini.yaml"
+
+
+def test_speakers_command_unresolved(monkeypatch, capsys):
+    """--unresolved reads the corpus, extracts statements and prints the grouped table."""
+    import sys
+    import types
+
+    from stance.cli import main
+
+    seen = {}
+
+    def fake_extract(corpus, **kwargs):
+        seen["articles"] = len(corpus.articles)
+        return _statements([
+            ("1", "the mayor", "", "The mayor said one thing.", "one thing"),
+            ("2", "Baku", "azerbaijan-government", "Baku said two.", "two"),
+            ("3", "the mayor", "", "The mayor said three.", "three"),
+        ])
+
+    # a stand-in for the extractor module (the real one needs spaCy; it is tested on its own)
+    fake_module = types.ModuleType("stance.extract")
+    fake_module.extract_statements = fake_extract
+    monkeypatch.setitem(sys.modules, "stance.extract", fake_module)
+    assert main(["speakers", str(DEFAULT), "--unresolved"]) == 0
+    out = capsys.readouterr().out
+    assert seen["articles"] >= 1
+    assert out.splitlines()[0] == "2 of 3 statements have a mention without a speaker (1 distinct mentions)"
+    assert "the mayor" in out and "Baku" not in out
