@@ -326,6 +326,10 @@ RESOLVES = {
     "Emmanuel Macron": "emmanuel-macron",
     "Mike Pompeo": "mike-pompeo",
     "Yerevan and Baku": "armenia-azerbaijan",
+    "Jalal Harutyunyan": "jalal-harutyunyan",     # full names beat the bare surname of another
+    "Prosecutor General Kamran Aliyev": "kamran-aliyev",
+    "Armenian Defense Minister David Tonoyan": "david-tonoyan",
+    "the Red Cross": "humanitarian-organisations",
     "Russian Federation": "russia-government",
     "the separatist leader": "arayik-harutyunyan",
     "Kremlin spokesman Dmitry Peskov": "dmitry-peskov",
