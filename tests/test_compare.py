@@ -420,3 +420,15 @@ def test_default_corpus_ships_conflict_axes(default_corpus_path):
     assert harm.positive.label == "civilian harm" and harm.negative.label == "military action"
     assert all(len(a.positive.phrases) >= 3 and len(a.negative.phrases) >= 3 for a in axes)
     assert C.load_axes(default_corpus_path / "corpus.yaml") == axes
+
+
+def test_tables_without_dates_form_one_bin():
+    rng = np.random.default_rng(14)
+    table = _table(["a"] * 6 + ["b"] * 6, frames=[0, 1] * 6).drop(columns="date")
+    vecs = _unit(rng.normal(size=(12, DIM)))
+    shares = C.frame_shares(table, n_boot=50)
+    assert len(shares) == 4 and shares.bin.isna().all()
+    assert len(C.similarity(table, vecs, n_boot=50)) == 4
+    assert C.framing_test(table, vecs, "a", "b", by="speaker", n_perm=49).p_value.notna().all()
+    with pytest.raises(ValueError, match=r"missing column\(s\) \['date'\]"):
+        C.frame_shares(table, freq="W")

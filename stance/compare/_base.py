@@ -242,3 +242,15 @@ def check_inputs(statements: pd.DataFrame, by: str, where: str, *, unit: str = "
         check_positive("n_boot", n_boot, where, minimum=min_boot)
     check_group_values(statements, by, where)
     return select_groups(statements, by, groups, where)
+
+
+def iter_bins(bins: pd.DataFrame, within: np.ndarray | None = None):
+    """Yield ``(mask, bin, bin_end)`` per time bin in order (rows of ``bins`` from
+    :func:`time_bins`; with ``within``, only bins that hold some of those rows). Bins are told
+    apart by ``bin_index``, so a table without dates (``bin`` NaT) still has its one bin."""
+    index = bins["bin_index"].to_numpy()
+    present = index if within is None else index[within]
+    for value in np.unique(present):
+        mask = index == value
+        first = int(np.flatnonzero(mask)[0])
+        yield mask, bins["bin"].iloc[first], bins["bin_end"].iloc[first]

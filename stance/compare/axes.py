@@ -216,8 +216,9 @@ def frame_axes(statements: pd.DataFrame, vectors: Any, axes: Any = None, by: str
     rows: list[dict[str, Any]] = []
     group_arr = statements[by].to_numpy()
     for group in chosen:
-        for bin_start in B.sorted_unique(bins.loc[group_arr == group, "bin"]):
-            mask = (group_arr == group) & (bins["bin"] == bin_start).to_numpy()
+        in_group = group_arr == group
+        for in_bin, bin_start, bin_end in B.iter_bins(bins, within=in_group):
+            mask = in_group & in_bin
             cell = statements.loc[mask]
             cell_pos = pos[mask]
             units = B.unit_codes(cell, unit)
@@ -233,7 +234,7 @@ def frame_axes(statements: pd.DataFrame, vectors: Any, axes: Any = None, by: str
                           else pd.NA)
             for j, name in enumerate(names):
                 rows.append({by: group, "bin": bin_start,
-                             "bin_end": bins.loc[mask, "bin_end"].iloc[0], "axis": name,
+                             "bin_end": bin_end, "axis": name,
                              "bias": bias[j], "ci_low": lo[j], "ci_high": hi[j],
                              "baseline": baseline[j], "relative": bias[j] - baseline[j],
                              "intensity": intensity[j], "n": int(mask.sum()),

@@ -160,8 +160,7 @@ def framing_test(statements: pd.DataFrame, vectors: Any, a: Any, b: Any, by: str
     rng = np.random.default_rng(seed)
     bins = B.time_bins(statements, freq, where)
     rows: list[dict[str, Any]] = []
-    for bin_start in B.sorted_unique(bins["bin"]):
-        in_bin = (bins["bin"] == bin_start).to_numpy()
+    for in_bin, bin_start, bin_end in B.iter_bins(bins):
         is_a = in_bin & (statements[by] == a).to_numpy()
         is_b = in_bin & (statements[by] == b).to_numpy()
         mask = is_a | is_b
@@ -179,7 +178,7 @@ def framing_test(statements: pd.DataFrame, vectors: Any, a: Any, b: Any, by: str
         units_a = int(block_labels.sum())
         units_b = k - units_a
         row = {"a": a, "b": b, "by": by, "bin": bin_start,
-               "bin_end": bins.loc[in_bin, "bin_end"].iloc[0], "method": statistic,
+               "bin_end": bin_end, "method": statistic,
                "metric": metric if statistic == "energy" else "cosine", "unit": unit,
                "statistic": np.nan, "p_value": np.nan, "n_perm": 0, "exact": False,
                "n_a": int(is_a.sum()), "n_b": int(is_b.sum()), "units_a": units_a,

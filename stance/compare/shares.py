@@ -64,12 +64,13 @@ def frame_shares(statements: pd.DataFrame, by: str = "speaker", freq: str | None
     frame_index = {f: i for i, f in enumerate(frame_list)}
     k = len(frame_list)
     rows: list[dict[str, Any]] = []
-    group_rank = {g: i for i, g in enumerate(chosen)}
-    cells = table.assign(_bin=bins["bin"], _bin_end=bins["bin_end"])
-    keys = sorted(cells.groupby([by, "_bin"], sort=False).groups,
-                  key=lambda key: (group_rank[key[0]], key[1]))
-    for group, bin_start in keys:
-        cell = cells.loc[(cells[by] == group) & (cells["_bin"] == bin_start)]
+    group_values = table[by].to_numpy()
+    cells = []
+    for group in chosen:
+        in_group = group_values == group
+        for in_bin, bin_start, bin_end in B.iter_bins(bins, within=in_group):
+            cells.append((group, bin_start, bin_end, table.loc[in_group & in_bin]))
+    for group, bin_start, bin_end, cell in cells:
         codes = cell[frame_col].map(frame_index).to_numpy()
         units = B.unit_codes(cell, unit)
         uniq, inv = np.unique(units, return_inverse=True)
@@ -88,7 +89,7 @@ def frame_shares(statements: pd.DataFrame, by: str = "speaker", freq: str | None
         n_articles = (cell[B.ARTICLE_COL].nunique() if B.ARTICLE_COL in cell.columns
                       else pd.NA)
         for j, frame in enumerate(frame_list):
-            rows.append({by: group, "bin": bin_start, "bin_end": cell["_bin_end"].iloc[0],
+            rows.append({by: group, "bin": bin_start, "bin_end": bin_end,
                          frame_col: frame, "share": share[j], "ci_low": lo[j], "ci_high": hi[j],
                          "n_frame": int(counts[j]), "n": int(n), "n_articles": n_articles,
                          "small_n": len(uniq) < min_n})

@@ -90,14 +90,12 @@ def similarity(statements: pd.DataFrame, vectors: Any, by: str = "speaker",
                "similarity_raw", "n_a", "n_b",
                "n_articles_a", "n_articles_b", "small_n"]
     rows: list[dict[str, Any]] = []
-    for bin_start in B.sorted_unique(bins["bin"]):
-        in_bin = (bins["bin"] == bin_start).to_numpy()
+    for in_bin, bin_start, bin_end in B.iter_bins(bins):
         cells: dict[Any, CellCentroid] = {}
         for group in chosen:
             mask = in_bin & (statements[by] == group).to_numpy()
             if mask.any():
                 cells[group] = cell_centroid(statements.loc[mask], vecs[mask], unit, rng, n_boot)
-        bin_end = bins.loc[in_bin, "bin_end"].iloc[0]
         for ga, ca in cells.items():
             for gb, cb in cells.items():
                 raw, sim, lo, hi = pair_similarity(ca, cb, ci)
