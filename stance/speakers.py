@@ -208,7 +208,7 @@ class Registry:
                 self._patterns.append((re.compile(pat, re.IGNORECASE), sp.id))
         self._first_tokens = {k[0] for k in self._alias_tokens}
         self._max_tokens = max((len(k) for k in self._alias_tokens), default=0)
-        self._depth = {sid: len(self.ancestors(sid)) for sid in self.speakers}
+        self._ancestors = {sid: tuple(self._chain(sid)) for sid in self.speakers}
         self._cache: dict[str, str | None] = {}
 
     @classmethod
@@ -226,6 +226,11 @@ class Registry:
 
     def ancestors(self, speaker_id: str) -> list[str]:
         """The chain of ``part_of`` ids above ``speaker_id``, nearest first."""
+        if speaker_id in self._ancestors:
+            return list(self._ancestors[speaker_id])
+        return self._chain(speaker_id)
+
+    def _chain(self, speaker_id: str) -> list[str]:
         chain: list[str] = []
         current = self._get(speaker_id).part_of
         while current and current not in chain:
@@ -342,7 +347,7 @@ class Registry:
                             for o in cands)]
         sids = {c[2] for c in cands}
         # drop speakers whose descendant also matched
-        covered = {a for s in sids for a in self.ancestors(s)}
+        covered = {a for s in sids for a in self._ancestors[s]}
         cands = [c for c in cands if c[2] not in covered]
 
         def rank(c: tuple[int, int, str, bool]) -> tuple:
