@@ -100,8 +100,7 @@ class Repaired:
             raise ValueError(f"offset {pos} outside the repaired text (0..{len(self.text)})")
         if not self.anchors:
             return pos
-        keys = [a for a, _ in self.anchors]
-        i = bisect.bisect_right(keys, pos) - 1
+        i = bisect.bisect_right(self.anchors, pos, key=_first) - 1
         if i < 0:
             return pos
         rep, raw = self.anchors[i]
@@ -119,6 +118,10 @@ class Repaired:
     def repairs(self) -> list[Edit]:
         """The edits that changed the text (every kind but ``damaged``)."""
         return [e for e in self.edits if e.kind != "damaged"]
+
+
+def _first(anchor: tuple[int, int]) -> int:
+    return anchor[0]
 
 
 # --------------------------------------------------------------------------------------------
@@ -254,11 +257,19 @@ def segment_token(token: str) -> list[str] | None:
        (:data:`FUNCTION_WORDS`), or the first is one that is not also a prefix
        (:data:`PREFIX_WORDS`), or the first is a reporting verb (:data:`REPORTING_VERBS`).
     """
+    parts = _segment(token)
+    return list(parts) if parts else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _segment(token: str) -> tuple[str, ...] | None:
+    """Cached :func:`segment_token`."""
     if not token.isascii() or not token.isalpha() or not token.islower() or len(token) < 3:
         return None
     seg = _segmenter()
     if token in seg.unigrams:
-        return _known_glue(token)
+        glue = _known_glue(token)
+        return tuple(glue) if glue else None
     parts = seg.segment(token)
     if len(parts) != 2 or "".join(parts) != token:
         return None
@@ -275,7 +286,7 @@ def segment_token(token: str) -> list[str] | None:
     closed = ((second in FUNCTION_WORDS and len(second) > 1)
               or (first in FUNCTION_WORDS and first not in PREFIX_WORDS)
               or first in REPORTING_VERBS)
-    return parts if in_sequence or closed else None
+    return tuple(parts) if in_sequence or closed else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -370,6 +381,7 @@ def _protected_mask(raw: str) -> list[bool]:
 # --------------------------------------------------------------------------------------------
 
 _WORD_BEFORE = re.compile(r"[A-Za-z0-9]+$")
+_LETTERS = re.compile(r"[A-Za-z]+")
 
 
 def _left_token_ok(raw: str, p: int, spaced: dict[int, object] | None = None) -> bool:
@@ -378,7 +390,7 @@ def _left_token_ok(raw: str, p: int, spaced: dict[int, object] | None = None) ->
     by one ends a sentence, not a dotted abbreviation)."""
     if p > 0 and raw[p - 1] in ")]":
         return True
-    m = _WORD_BEFORE.search(raw, 0, p)
+    m = _WORD_BEFORE.search(raw, max(0, p - 64), p)     # a bounded look-back: linear time
     if not m:
         return False
     tok = m.group()
@@ -409,7 +421,7 @@ def _sentence_rule(raw: str, protected: list[bool]) -> dict[int, tuple[str, str]
             continue
         if raw[p] in "!?" and not (p > 1 and raw[p - 2 : p].isalpha()):
             continue
-        nxt = re.match(r"[A-Za-z]+", raw[p + 1 :])
+        nxt = _LETTERS.match(raw, p + 1)
         if nxt and nxt.group().lower() in _TLD_NOT_WORDS:
             continue                        # News.Az, Trend.Com: a domain, not a sentence
         out[p + 1] = ("sentence_space", f"space after {raw[p]!r} between sentences")
@@ -429,7 +441,7 @@ def _quote_roles(raw: str, protected: list[bool]) -> list[tuple[int, str, bool]]
         prev = raw[i - 1] if i > 0 else " "
         nxt = raw[i + 1] if i + 1 < len(raw) else " "
         if prev.isalpha() and nxt.isalpha():
-            tail = re.match(r"[A-Za-z]+", raw[i + 1 :]).group()
+            tail = _LETTERS.match(raw, i + 1).group()
             if tail.lower() in _CONTRACTION_TAILS:
                 continue                    # Azerbaijan"s: a mis-encoded apostrophe
         left = prev.isalnum() or prev in _LEFT_GLUE
