@@ -441,8 +441,8 @@ def _quote_roles(raw: str, protected: list[bool]) -> list[tuple[int, str, bool]]
         prev = raw[i - 1] if i > 0 else " "
         nxt = raw[i + 1] if i + 1 < len(raw) else " "
         if prev.isalpha() and nxt.isalpha():
-            tail = _LETTERS.match(raw, i + 1).group()
-            if tail.lower() in _CONTRACTION_TAILS:
+            tail = _LETTERS.match(raw, i + 1)
+            if tail and tail.group().lower() in _CONTRACTION_TAILS:
                 continue                    # Azerbaijan"s: a mis-encoded apostrophe
         left = prev.isalnum() or prev in _LEFT_GLUE
         right = nxt.isalnum()

@@ -220,6 +220,8 @@ def test_word_not_changed(word: str, template: str) -> None:
     "Yerevan/Stepanakert.The talks",
     "The ministry (MoD).",
     "a\u00a0b, c;d",
+    "Stéphane Visconti met Игорь Попов in Zürich; São Paulo's élan.",
+    "Азербайджан.Армения",
 ])
 def test_quote_and_punctuation_contexts_not_changed(raw: str) -> None:
     assert repair_text(raw).text == raw
@@ -243,6 +245,7 @@ def test_quote_and_punctuation_contexts_not_changed(raw: str) -> None:
     ('"We will win,"he said.', '"We will win," he said.'),
     ("the ministry saidreporters", "the ministry said reporters"),
     ("fire ofthe enemy", "fire of the enemy"),
+    ('the “naïve"élan', 'the “naïve" élan'),
 ])
 def test_rule_repairs(raw: str, fixed: str) -> None:
     rep = repair_text(raw)
