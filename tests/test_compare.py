@@ -344,7 +344,8 @@ def test_distinctive_terms_match_monroe_et_al_by_hand():
         row = out.loc[term]
         assert (row.count_a, row.count_b, row.freq, row.prior) == (ya, yb, ya + yb, alpha)
         assert row.log_odds == pytest.approx(delta) and row.z == pytest.approx(z)
-    # war: z = log(1/3 / (1/2)) / sqrt(1/4 + 1/5) = -0.604; attack: log(1/7 / (1/4)) / sqrt(5/6) = -0.613
+    # war: z = log(1/3 / (1/2)) / sqrt(1/4 + 1/5) = -0.604
+    # attack: z = log(1/7 / (1/4)) / sqrt(1/2 + 1/3) = -0.613
     assert list(out.index) == ["peace", "talks", "war", "attack"]   # by z, a-like first
     assert out.loc["peace", "favours"] == "a" and out.loc["war", "favours"] == "b"
     # min_count and top
@@ -432,3 +433,19 @@ def test_tables_without_dates_form_one_bin():
     assert C.framing_test(table, vecs, "a", "b", by="speaker", n_perm=49).p_value.notna().all()
     with pytest.raises(ValueError, match=r"missing column\(s\) \['date'\]"):
         C.frame_shares(table, freq="W")
+
+
+def test_a_single_article_gets_no_interval():
+    rng = np.random.default_rng(15)
+    table = _table(["one"] * 6 + ["many"] * 6, frames=[0, 1] * 6, per_article=6)
+    table.loc[table.speaker == "many", "article_id"] = [f"m{i}" for i in range(6)]
+    vecs = _unit(rng.normal(size=(12, DIM)))
+    shares = C.frame_shares(table, n_boot=100).set_index("speaker")
+    assert shares.loc["one", "ci_low"].isna().all() and shares.loc["one", "small_n"].all()
+    assert shares.loc["many", "ci_low"].notna().all()
+    sim = C.similarity(table, vecs, n_boot=100).set_index(["speaker_a", "speaker_b"])
+    assert np.isnan(sim.loc[("one", "many"), "ci_low"])
+    assert sim.loc[("many", "many"), "ci_low"] == 1.0
+    axes = C.frame_axes(table, vecs[:, :8], AXES, by="speaker", embed_fn=_fake_embed(),
+                        n_boot=100).biases.set_index("speaker")
+    assert np.isnan(axes.loc["one", "ci_low"]) and not np.isnan(axes.loc["many", "ci_low"])

@@ -199,8 +199,9 @@ def boot_centroids(vectors: np.ndarray, units: np.ndarray, rng: np.random.Genera
                    n_boot: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Unit-level bootstrap of the mean vector of one cell.
 
-    Returns ``(sums, counts, boot_sums, boot_counts)``: the cell's vector sum and size, and those of
-    each bootstrap replicate (units drawn with replacement; shapes ``(n_boot, d)`` and ``(n_boot,)``).
+    Returns ``(sums, counts, boot_sums, boot_counts)``: the cell's vector sum and size, and those
+    of each bootstrap replicate (units drawn with replacement; shapes ``(n_boot, d)`` and
+    ``(n_boot,)``).
     """
     per_sum, per_n = cell_sums(vectors, units)
     w = boot_weights(rng, len(per_n), n_boot).astype(np.float64)

@@ -60,7 +60,8 @@ class FrameAxes:
 
 def _parse_pole(entry: Any, where: str) -> Pole:
     if not isinstance(entry, dict):
-        raise ValueError(f"{where}: must be a mapping with 'label' and 'phrases'")  # noqa: TRY004 (bad file content)
+        msg = f"{where}: must be a mapping with 'label' and 'phrases'"
+        raise ValueError(msg)  # noqa: TRY004 (bad content of a config file)
     phrases = entry.get("phrases")
     if isinstance(phrases, str):
         phrases = [phrases]
@@ -85,7 +86,8 @@ def parse_axes(entries: Any, source: str = "axes") -> list[Axis]:
             continue
         where = f"{source}: axes[{i}]"
         if not isinstance(entry, dict):
-            raise ValueError(f"{where}: must be a mapping, got {type(entry).__name__}")  # noqa: TRY004
+            msg = f"{where}: must be a mapping, got {type(entry).__name__}"
+            raise ValueError(msg)  # noqa: TRY004
         name = entry.get("name")
         if not isinstance(name, str) or not name.strip():
             raise ValueError(f"{where}.name: must be a non-empty string")
@@ -128,7 +130,8 @@ def load_axes(corpus_config: Any = None) -> list[Axis]:
         source = str(path)
         corpus_config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(corpus_config, dict):
-        raise ValueError(f"{source}: expected a mapping, got {type(corpus_config).__name__}")  # noqa: TRY004
+        msg = f"{source}: expected a mapping, got {type(corpus_config).__name__}"
+        raise ValueError(msg)  # noqa: TRY004
     if "axes" not in corpus_config:
         raise ValueError(f"{source}: has no 'axes' section")
     return parse_axes(corpus_config["axes"], source)
@@ -170,8 +173,9 @@ def frame_axes(statements: pd.DataFrame, vectors: Any, axes: Any = None, by: str
     embeddings of its two poles' phrases, ``mean(embed(positive)) - mean(embed(negative))``
     (normalised); a statement's position is the cosine of its vector with the axis, and a group's
     bias is the mean position of its statements per time bin, with an article-level bootstrap
-    interval. FrameAxis works with word vectors; here statements and pole phrases are embedded by
-    the same sentence model, so positions compare statements with phrases.
+    interval (NaN for a cell with a single article). FrameAxis works with word vectors; here
+    statements and pole phrases are embedded by the same sentence model, so positions compare
+    statements with phrases.
 
     Raw positions share an offset from the geometry of the embedding space, so read ``relative``
     (the bias minus the mean position of all statements in the table) to say which group leans
@@ -224,7 +228,7 @@ def frame_axes(statements: pd.DataFrame, vectors: Any, axes: Any = None, by: str
             units = B.unit_codes(cell, unit)
             n_units = len(np.unique(units))
             bias = cell_pos.mean(0)
-            if n_boot > 0:
+            if n_boot > 0 and n_units > 1:
                 _, _, boot_sum, boot_n = B.boot_centroids(cell_pos, units, rng, n_boot)
                 lo, hi = B.percentile(boot_sum / boot_n[:, None], ci)
             else:

@@ -60,7 +60,8 @@ def drift(statements: pd.DataFrame, vectors: Any, by: str = "side", freq: str = 
     trend slope) is computed on the same replicates. Cosines of estimated centroids are biased
     towards 0, more so in thin bins, so every similarity and the slope are reported
     bias-corrected with basic bootstrap intervals, as in :func:`similarity`
-    (``similarity_raw`` and ``slope_raw`` keep the plain values).
+    (``similarity_raw`` and ``slope_raw`` keep the plain values). A cell with a single article
+    gets no interval (NaN); the trend interval still uses it, as a fixed point.
 
     Args:
         statements: needs ``by``, ``date``, ``article_id`` (``unit="article"``).
@@ -115,11 +116,15 @@ def drift(statements: pd.DataFrame, vectors: Any, by: str = "side", freq: str = 
                    "to_overall_high": hi_o, "previous_bin": pd.NaT,
                    "to_previous": np.nan, "to_previous_low": np.nan, "to_previous_high": np.nan,
                    "n": c["n"], "n_articles": c["n_articles"], "small_n": c["n_units"] < min_n}
+            if c["n_units"] < 2:
+                row.update(to_overall_low=np.nan, to_overall_high=np.nan)
             if previous is not None:
                 pbin, pc = previous
                 to_prev, lo_p, hi_p = B.bias_corrected(
                     float(_cos(c["sum"], pc["sum"])), _cos(boot, pc["boot"].astype(np.float64)),
                     ci)
+                if min(c["n_units"], pc["n_units"]) < 2:
+                    lo_p = hi_p = np.nan
                 row.update(previous_bin=pbin, to_previous=to_prev, to_previous_low=lo_p,
                            to_previous_high=hi_p)
             group_rows.append(row)
@@ -136,6 +141,8 @@ def drift(statements: pd.DataFrame, vectors: Any, by: str = "side", freq: str = 
             boot = _cos(ca["boot"].astype(np.float64), cb["boot"].astype(np.float64))
             raw = float(_cos(ca["sum"], cb["sum"]))
             sim, lo, hi = B.bias_corrected(raw, boot, ci)
+            if min(ca["n_units"], cb["n_units"]) < 2:
+                lo = hi = np.nan
             pair_rows.append({a_col: ga, b_col: gb, "bin": bin_start,
                               "bin_end": bin_info.at[bin_start, "bin_end"],
                               "bin_index": int(bin_info.at[bin_start, "bin_index"]),

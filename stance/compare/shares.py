@@ -27,7 +27,8 @@ def frame_shares(statements: pd.DataFrame, by: str = "speaker", freq: str | None
     Intervals are percentile bootstrap intervals (``n_boot`` replicates, level ``ci``) that
     resample *articles* within each group and bin (a cluster bootstrap: the statements of one
     article move together, because they report the same event and are not independent).
-    ``unit="statement"`` resamples single statements instead.
+    ``unit="statement"`` resamples single statements instead. A cell with a single article has
+    no interval (NaN): one article says nothing about how much another would differ.
 
     Args:
         statements: needs columns ``by``, ``frame_col``, ``article_id`` (``unit="article"``) and
@@ -79,7 +80,7 @@ def frame_shares(statements: pd.DataFrame, by: str = "speaker", freq: str | None
         counts = per_unit.sum(0)
         n = counts.sum()
         share = counts / n
-        if n_boot > 0:
+        if n_boot > 0 and len(uniq) > 1:
             w = B.boot_weights(rng, len(uniq), n_boot).astype(np.float64)
             boot = w @ per_unit
             boot /= boot.sum(1, keepdims=True)

@@ -47,7 +47,7 @@ def pair_similarity(x: CellCentroid, y: CellCentroid,
     raw = float(np.clip(x.centroid @ y.centroid, -1.0, 1.0))
     if x is y:
         return 1.0, 1.0, 1.0, 1.0
-    if x.boot is None or y.boot is None:
+    if x.boot is None or y.boot is None or min(x.n_units, y.n_units) < 2:
         return raw, raw, np.nan, np.nan
     boot = np.einsum("ij,ij->i", x.boot.astype(np.float64), y.boot.astype(np.float64))
     return (raw, *B.bias_corrected(raw, np.clip(boot, -1.0, 1.0), ci))
@@ -67,7 +67,8 @@ def similarity(statements: pd.DataFrame, vectors: Any, by: str = "speaker",
     from few statements), and more so for small groups; two groups drawn from the same
     distribution score below 1. ``similarity`` is therefore the bootstrap bias-corrected cosine
     (``2 raw - mean(replicates)``) with the matching basic bootstrap interval; ``similarity_raw``
-    keeps the plain cosine. Compare groups of similar size, and read ``n_a``/``n_b``.
+    keeps the plain cosine. Compare groups of similar size, and read ``n_a``/``n_b``. A group with
+    a single article (resampling unit) gets no interval (NaN).
 
     Args:
         statements: needs ``by``, ``article_id`` (``unit="article"``), ``date`` (with ``freq``).
@@ -76,9 +77,9 @@ def similarity(statements: pd.DataFrame, vectors: Any, by: str = "speaker",
 
     Returns:
         One row per bin and ordered pair of groups: ``{by}_a``, ``{by}_b``, ``bin``, ``bin_end``,
-        ``similarity``, ``ci_low``, ``ci_high``, ``similarity_raw``, ``n_a``, ``n_b``, ``n_articles_a``,
-        ``n_articles_b``, ``small_n`` (either group has fewer than ``min_n`` units). Pivot with
-        ``table.pivot(index=f"{by}_a", columns=f"{by}_b", values="similarity")`` for a matrix.
+        ``similarity``, ``ci_low``, ``ci_high``, ``similarity_raw``, ``n_a``, ``n_b``,
+        ``n_articles_a``, ``n_articles_b``, ``small_n`` (either group has fewer than ``min_n``
+        units). Pivot with ``table.pivot(index=f"{by}_a", columns=f"{by}_b", values="similarity")`` for a matrix.
     """
     where = f"similarity(by={by!r})"
     chosen = B.check_inputs(statements, by, where, unit=unit, n_boot=n_boot, groups=groups)
