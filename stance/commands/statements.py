@@ -55,14 +55,14 @@ def run(args: argparse.Namespace) -> int:
     from stance.extract import extract_statements
     from stance.output import write_table
 
+    out = Path(args.output) if args.output else None
+    fmt = out.suffix.lower().lstrip(".") if out else ""
+    if out and fmt not in ("csv", "parquet"):
+        raise ValueError(f"output {out}: use a .csv or .parquet file name")
     corpus = read_corpus(args.path, strict=args.strict, speakers=args.speakers)
     statements = extract_statements(corpus, batch_size=args.batch_size,
                                     progress=False if args.no_progress else None)
-    if args.output:
-        out = Path(args.output)
-        fmt = out.suffix.lower().lstrip(".")
-        if fmt not in ("csv", "parquet"):
-            raise ValueError(f"output {out}: use a .csv or .parquet file name")
+    if out:
         write_table(statements, out.with_suffix(""), formats=(fmt,))
         print(f"wrote {len(statements)} statements to {out}")
     print(summarize(statements))

@@ -234,7 +234,7 @@ def _mention_char(doc, c: Candidate) -> int:
 
 
 def _has_quote(c: Candidate, quotes: list[Quote]) -> bool:
-    return any(c.start <= q.open and q.close <= c.end + 1 and q.end > q.start for q in quotes)
+    return any(q.start < c.end and c.start < q.end for q in quotes)
 
 
 def _resolve(doc, c: Candidate, resolver: Resolver, issuer: Resolved | None,

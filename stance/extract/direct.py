@@ -20,6 +20,9 @@ from stance.extract.rules import Candidate, in_quote, is_cue, subject_of
 MIN_WORDS = 3
 #: ‘single’ quotes are often scare quotes: they must be longer to be statements of their own
 MIN_WORDS_SINGLE = 5
+#: verbs that introduce a quote without punctuation ('he said "...')
+SAY_VERBS = frozenset({"say", "add", "write", "tweet", "state", "declare", "reply", "answer",
+                       "tell", "post", "announce", "continue", "explain", "insist"})
 #: words that make a sentence introduce a speaker for the quote after it
 SPEAK_EVENTS = frozenset({"speak", "talk", "address", "interview", "brief", "comment",
                           "statement", "conference", "remark", "post", "tweet", "write",
@@ -81,8 +84,11 @@ def _attached_cue(doc: Doc, q: Quote, frame: list[Token], quotes: list[Quote],
                 continue
             dist = 10_000 + a - q.close
         elif b <= q.open:  # cue before the quote
-            if not _only_glue(text[b:q.open].replace("that", "")):
+            gap = text[b:q.open]
+            if not _only_glue(gap.replace("that", "")):
                 continue
+            if not any(ch in gap for ch in ",:") and t.lemma_.lower() not in SAY_VERBS:
+                continue  # 'demanded "full respect ..."': the quote is an object (mixed)
             dist = q.open - b
         elif a >= q.close:  # cue after the quote
             if not _only_glue(text[q.close:a]):

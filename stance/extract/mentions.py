@@ -68,6 +68,10 @@ def noun_phrase(tok: Token) -> tuple[int, int]:
     for child in tok.lefts:
         left = min(left, child.left_edge.i)
     doc = tok.doc
+    # words glued by hyphens that the parser split ("co-chairs" parsed as three subjects)
+    while left > 0 and not doc[left - 1].whitespace_ and not doc[left - 1].is_space \
+            and doc[left - 1].text not in ",;:()[]\"“”«»" and doc[left - 1].sent == tok.sent:
+        left = min(left - 1, doc[left - 1].left_edge.i)
     v = tok.head
     if tok.dep_ == "nsubj" and v.i < tok.i and right == tok.i:
         stop = {t.i for c in v.children if c.dep_ in ("advcl", "ccomp", "xcomp", "conj", "cc")

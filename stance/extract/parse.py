@@ -57,6 +57,12 @@ def make_doc(nlp, text: str) -> Doc:
     starts = _sentence_starts(doc)
     for i in starts:
         doc[i].is_sent_start = True
+    for i in range(1, len(doc)):
+        # a closing mark after a full stop ends that sentence ('ridge."'): never a new one
+        if i not in starts and doc[i].text in ('"', "”", "»", "’") and \
+                doc[i - 1].text in (".", "!", "?", ",") and not doc[i - 1].whitespace_ and \
+                not _opens_glued(doc, i):
+            doc[i].is_sent_start = False
     return doc
 
 
@@ -71,8 +77,7 @@ def _sentence_starts(doc: Doc) -> set[int]:
             starts.add(i + 1)
         elif tok.text in (".", "!", "?") and not tok.whitespace_ and i > 0 \
                 and doc[i - 1].text[-1:].isalpha() and len(doc[i - 1].text) > 2 \
-                and (nxt.text[:1].isupper() or nxt.text in ('"', "“", "«", "„")) \
-                and not nxt.text[:1].isdigit():
+                and (nxt.text[:1].isupper() or _opens_glued(doc, i + 1)):
             # a glued sentence: "side.Baku", 'shelters."New' (the mark then goes to the new one)
             starts.add(i + 1)
         elif tok.text in ('"', "”", "»") and i > 0 and doc[i - 1].text in (".", "!", "?") \
@@ -82,6 +87,12 @@ def _sentence_starts(doc: Doc) -> set[int]:
     # a line that is its own paragraph starts a sentence at its first non-space token
     return {i for i in starts if i < n and not doc[i].is_space} | {
         i + 1 for i in starts if i < n - 1 and doc[i].is_space}
+
+
+def _opens_glued(doc: Doc, k: int) -> bool:
+    """Token ``k`` is a quote mark glued to the capitalised word after it (an opening mark)."""
+    return doc[k].text in ('"', "“", "«", "„") and not doc[k].whitespace_ and \
+        k + 1 < len(doc) and doc[k + 1].text[:1].isupper()
 
 
 def parse(nlp, texts: Iterable[str], batch_size: int = 32) -> Iterator[Doc]:

@@ -76,11 +76,11 @@ def subject_of(v: Token, depth: int = 0) -> Token | None:
     """The active subject of cue ``v``, inherited through coordination and participles."""
     if depth > 4:
         return None
-    for c in v.children:
-        if c.dep_ in ("nsubj",):
-            return c
-        if c.dep_ in ("nsubjpass", "csubj", "csubjpass", "expl"):
-            return None
+    subjects = [c for c in v.children if c.dep_ == "nsubj"]
+    if subjects:
+        return subjects[-1]  # the one next to the verb when the parser made several
+    if any(c.dep_ in ("nsubjpass", "csubj", "csubjpass", "expl") for c in v.children):
+        return None
     for c in v.lefts:
         # headline asyndeton: "Ministry denies the claim, accuses Baku of ..."
         if c.dep_ == "ccomp" and is_cue(c) and any(g.dep_ == "nsubj" for g in c.children) \
@@ -432,7 +432,7 @@ def headline_lines(text: str, limit: int = 4) -> list[tuple[int, int]]:
         s = line.strip()
         if not s or len(s) > 220 or len(s.split()) < 3:
             continue
-        if s[-1] in ".!?;…" or s.endswith(('."', ".”", "”.")) and len(s.split()) > 20:
+        if s.rstrip("\"'”’»)]“")[-1:] in (".", "!", "?", ";", "…"):
             continue
         lead = len(line) - len(line.lstrip())
         spans.append((a + lead, a + lead + len(s)))
@@ -453,7 +453,8 @@ def colon_headlines(text: str, lines: list[tuple[int, int]], doc: Doc) -> list[C
             continue
         ws = a + m.start("who")
         span = doc.char_span(ws, ws + len(who), alignment_mode="expand")
-        if span is None or not any(t.pos_ == "PROPN" or t.ent_type_ for t in span):
+        if span is None or not (any(t.pos_ == "PROPN" or t.ent_type_ for t in span)
+                                or all(w[:1].isupper() for w in who.split())):
             continue
         cs = a + m.start("what")
         ce = a + m.end("what")
