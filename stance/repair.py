@@ -47,6 +47,7 @@ is not segmented unless the segmentation is more probable than that word.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
@@ -398,7 +399,7 @@ def _left_token_ok(raw: str, p: int, spaced: dict[int, object] | None = None) ->
     if spaced and m.start() in spaced:
         before = " "
     if tok.isdigit():
-        return before not in ".,:"          # 5.10.2020 / 1,000 / 10:30
+        return True                         # "in 1988.The", "10,000.Human" (3.5 never matches)
     if not tok.isalpha():
         return False                        # mixed letters and digits: 07th, v2, COVID19
     if len(tok) == 1:
@@ -408,7 +409,10 @@ def _left_token_ok(raw: str, p: int, spaced: dict[int, object] | None = None) ->
     return tok.lower() not in ABBREVIATIONS
 
 
-_SENTENCE_GLUE = re.compile(r"(?<=[A-Za-z0-9)\]])[.!?](?=(?:[A-Z][a-z]|[AI](?![\w.'’-])))")
+_SENTENCE_GLUE = re.compile(
+    r"(?<=[A-Za-z0-9)\]])[.!?](?=(?:[A-Z][a-z]|[AI](?![\w.'’-])|(?P<caps>[A-Z]{2,}(?![a-z]))))")
+_HAS_LOWER = re.compile(r"[a-z]")
+_ALL_TLDS = frozenset(t for t in TLDS if "." not in t)
 
 
 def _sentence_rule(raw: str, protected: list[bool]) -> dict[int, tuple[str, str]]:
@@ -424,17 +428,32 @@ def _sentence_rule(raw: str, protected: list[bool]) -> dict[int, tuple[str, str]
         nxt = _LETTERS.match(raw, p + 1)
         if nxt and nxt.group().lower() in _TLD_NOT_WORDS:
             continue                        # News.Az, Trend.Com: a domain, not a sentence
+        if m.group("caps"):
+            # an all-caps word ("Iowa.DALLAS (AP)"): only after a word with a lowercase letter,
+            # and not a domain (abc.AZ) - ABC.AZ, U.S.NAVY stay
+            word = _WORD_BEFORE.search(raw, max(0, p - 64), p)
+            if (not word or not _HAS_LOWER.search(word.group())
+                    or m.group("caps").lower() in _ALL_TLDS):
+                continue
         out[p + 1] = ("sentence_space", f"space after {raw[p]!r} between sentences")
     return out
 
 
 def _quote_roles(raw: str, protected: list[bool]) -> list[tuple[int, str, bool]]:
-    """(offset, role "open"/"close", ambiguous) of every double quote mark, paired per paragraph."""
-    roles = []
-    inside = False
+    """(offset, role "open"/"close", ambiguous) of every double quote mark.
+
+    A mark with a space (or line start, or punctuation after it) on one side has its role from
+    its context. A mark glued on both sides is ambiguous; its role comes from pairing: marks
+    alternate, so counting back from the next unambiguous mark of the paragraph fixes it (this
+    also handles a quotation continued into a joined paragraph, which opens again without
+    having closed); with no unambiguous mark after it, it closes an open quotation and
+    otherwise opens one. Pairing restarts at each line break.
+    """
+    marks: list[tuple[int, str | None, int]] = []    # (offset, context role or None, paragraph)
+    para = 0
     for i, ch in enumerate(raw):
         if ch == "\n":
-            inside = False                  # a quotation reopens at each paragraph in news style
+            para += 1
             continue
         if ch not in QUOTE_MARKS or protected[i]:
             continue
@@ -445,15 +464,32 @@ def _quote_roles(raw: str, protected: list[bool]) -> list[tuple[int, str, bool]]
             if tail and tail.group().lower() in _CONTRACTION_TAILS:
                 continue                    # Azerbaijan"s: a mis-encoded apostrophe
         left = prev.isalnum() or prev in _LEFT_GLUE
-        right = nxt.isalnum()
+        right = nxt.isalnum() or nxt in "(["
         if left and right:
-            role, ambiguous = ("close" if inside else "open"), True
+            role = None
         elif right:
-            role, ambiguous = "open", False
+            role = "open"
         elif left or nxt in _LEFT_GLUE:
-            role, ambiguous = "close", False
+            role = "close"
         else:
-            role, ambiguous = ("close" if inside else "open"), False
+            role = ""                       # free-standing: decided by the state
+        marks.append((i, role, para))
+    roles = []
+    inside, current_para = False, -1
+    for k, (i, role, p) in enumerate(marks):
+        if p != current_para:
+            inside, current_para = False, p  # a quotation reopens at each paragraph (news style)
+        ambiguous = role is None
+        if role is None:
+            for d, (_, later, lp) in enumerate(marks[k + 1:], start=1):
+                if lp != p:
+                    break
+                if later:
+                    other = "open" if later == "close" else "close"
+                    role = other if d % 2 else later
+                    break
+        if not role:
+            role = "close" if inside else "open"
         inside = role == "open"
         roles.append((i, role, ambiguous))
     return roles
@@ -461,7 +497,12 @@ def _quote_roles(raw: str, protected: list[bool]) -> list[tuple[int, str, bool]]
 
 def _quote_rule(raw: str, protected: list[bool]) -> dict[int, tuple[str, str]]:
     out: dict[int, tuple[str, str]] = {}
-    for i, role, ambiguous in _quote_roles(raw, protected):
+    roles = _quote_roles(raw, protected)
+    for (i, role, _), (j, role2, _) in itertools.pairwise(roles):
+        opens_word = j + 1 < len(raw) and (raw[j + 1].isalnum() or raw[j + 1] in "([")
+        if j == i + 1 and role == "close" and role2 == "open" and opens_word:
+            out[j] = ("quote_space", "space between a closing and an opening quote mark")
+    for i, role, ambiguous in roles:
         if not ambiguous:
             continue
         if role == "close":

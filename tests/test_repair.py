@@ -222,6 +222,9 @@ def test_word_not_changed(word: str, template: str) -> None:
     "a\u00a0b, c;d",
     "Stéphane Visconti met Игорь Попов in Zürich; São Paulo's élan.",
     "Азербайджан.Армения",
+    "the word “too that.”\"",
+    "Reports by ABC.AZ and abc.AZ",
+    "the U.S.NAVY ship",
 ])
 def test_quote_and_punctuation_contexts_not_changed(raw: str) -> None:
     assert repair_text(raw).text == raw
@@ -246,6 +249,11 @@ def test_quote_and_punctuation_contexts_not_changed(raw: str) -> None:
     ("the ministry saidreporters", "the ministry said reporters"),
     ("fire ofthe enemy", "fire of the enemy"),
     ('the “naïve"élan', 'the “naïve" élan'),
+    ("than the native-born.”“Your facts", "than the native-born.” “Your facts"),
+    ('a win for voters.""The court', 'a win for voters." "The court'),
+    ("the toll rose to 10,000.Rescuers", "the toll rose to 10,000. Rescuers"),
+    ("sent staff to Iowa.DALLAS (AP)", "sent staff to Iowa. DALLAS (AP)"),
+    ("the crisis.“[The situation] is bad,” he said.", "the crisis. “[The situation] is bad,” he said."),
 ])
 def test_rule_repairs(raw: str, fixed: str) -> None:
     rep = repair_text(raw)
