@@ -8,17 +8,21 @@ recovered and every offset of the repaired text maps back (:meth:`Repaired.to_ra
 The rules, each an :class:`Edit` kind:
 
 ``sentence_space``
-    ``.``/``!``/``?`` glued to a capitalised word: ``side.Baku`` -> ``side. Baku``. Not after an
-    initial or a dotted abbreviation (``U.S.``, ``e.g.``, ``a.m.``), a listed abbreviation
-    (``Mr.``, ``No.``, ``Sept.``), an ellipsis, inside a number (``3.5``, ``5.10.2020``), or
-    before a top-level domain that is not an English word (``News.Az``).
+    ``.``/``!``/``?`` glued to a capitalised word: ``side.Baku`` -> ``side. Baku``, also after a
+    number (``1988.The``) or before an all-caps word after a lowercase one (``Iowa.DALLAS``).
+    Not after an initial or a dotted abbreviation (``U.S.``, ``e.g.``, ``a.m.``), a listed
+    abbreviation (``Mr.``, ``No.``, ``Sept.``), an ellipsis, or before a top-level domain that
+    is not an English word (``News.Az``, ``abc.AZ``); decimals (``3.5``) never match.
 ``quote_space``
-    A double quote mark glued on both sides (``shelters."New``, ``areas."Hikmet``). Whether it
-    opens or closes a quotation is decided by pairing the marks of each paragraph in order: marks
-    whose context is unambiguous (a space on one side) set the state, an ambiguous mark closes
-    an open quotation and otherwise opens one. The space goes after a closing mark
-    (``areas." Hikmet``) and before an opening one (``shelters. "New``). The glyph (straight or
-    curly) is not trusted: scrapers mix them.
+    A double quote mark glued on both sides (``shelters."New``, ``areas."Hikmet``), or a closing
+    mark glued to an opening one (``born.”“Your``). Whether a glued mark opens or closes is
+    decided by pairing the marks of each paragraph: marks with a space on one side have their
+    role from context; marks alternate, so an ambiguous one takes its role by counting back
+    from the next unambiguous mark (which also gets right a quotation that ran on into a joined
+    paragraph and reopens there), or, with none after it, closes an open quotation and
+    otherwise opens one. The space goes after a closing mark (``areas." Hikmet``) and before an
+    opening one (``shelters. "New``). The glyph (straight or curly) is not trusted: scrapers
+    mix them.
 ``comma_space``
     A comma between two words of at least two letters: ``response,as`` -> ``response, as``.
 ``segment``
