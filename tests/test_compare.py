@@ -299,7 +299,9 @@ def test_drift_detects_planted_convergence():
     assert trend.loc[("A", "B"), "ci_low"] > 0
     assert trend.loc[("B", "C"), "direction"] == "diverging"
     assert trend.loc[("A", "C"), "direction"] == "no clear trend"
-    assert (trend.n_bins == 6).all()
+    assert (trend.n_bins == 6).all() and (trend.thin_bins == 0).all()
+    # monotone similarity over 6 bins: only it and its mirror image are as steep (exact test)
+    assert trend.loc[("A", "B"), "p_value"] == pytest.approx(2 / 720)
     pairs = result.pairs.loc[(result.pairs.speaker_a == "A") & (result.pairs.speaker_b == "B")]
     assert pairs.similarity.iloc[-1] > pairs.similarity.iloc[0] + 0.5
     assert ((pairs.ci_low <= pairs.similarity) & (pairs.similarity <= pairs.ci_high)).all()
@@ -449,3 +451,40 @@ def test_a_single_article_gets_no_interval():
     axes = C.frame_axes(table, vecs[:, :8], AXES, by="speaker", embed_fn=_fake_embed(),
                         n_boot=100).biases.set_index("speaker")
     assert np.isnan(axes.loc["one", "ci_low"]) and not np.isnan(axes.loc["many", "ci_low"])
+
+
+def test_vector_comparisons_repeat_exactly_with_the_same_seed():
+    rng = np.random.default_rng(16)
+    table = _table(list(rng.choice(["a", "b", "c"], 60)), days=rng.integers(0, 21, 60),
+                   per_article=2, by="side")
+    vecs = _unit(rng.normal(size=(60, 8)))
+    for run in (
+        lambda seed: C.similarity(table, vecs, by="side", freq="W", n_boot=200, seed=seed),
+        lambda seed: C.frame_axes(table, vecs, AXES, embed_fn=_fake_embed(), n_boot=200,
+                                  seed=seed).biases,
+        lambda seed: C.drift(table, vecs, n_boot=200, seed=seed).pairs,
+    ):
+        pd.testing.assert_frame_equal(run(3), run(3))
+        assert not run(3).ci_low.equals(run(4).ci_low)
+
+
+def test_drift_trend_is_not_fooled_by_thin_bins():
+    # one article per group and week: the bootstrap sees no noise within a bin, so only the
+    # bin-order permutation test keeps a trend-free pair from being called converging/diverging
+    rng = np.random.default_rng(17)
+    calls = 0
+    n_null = 40
+    for _ in range(n_null):
+        groups, vecs, days = [], [], []
+        for week in range(5):
+            for g in ("A", "B"):
+                event = _unit(rng.normal(size=DIM))
+                vecs.append(_around(rng, event, 4, noise=0.5))
+                groups += [g] * 4
+                days += [7 * week] * 4
+        table = _table(groups, days=days, per_article=4)
+        result = C.drift(table, np.vstack(vecs), by="speaker", n_boot=100, seed=rng)
+        trend = result.trend.iloc[0]
+        assert trend.thin_bins == 5
+        calls += trend.direction != "no clear trend"
+    assert calls / n_null <= 0.15

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, permutations
 from typing import Any
 
 import numpy as np
@@ -26,11 +27,13 @@ class Drift:
             centroids with ``ci_low``/``ci_high``, ``similarity_raw``; ``n_a``, ``n_b``,
             ``small_n``.
         trend: per pair: least-squares ``slope`` of the similarity per bin (x = ``bin_index``,
-            so one unit is one bin) over the bins where both speak, its bootstrap interval,
-            ``slope_raw``, ``first``/``last`` similarity, ``n_bins`` and ``direction``
-            (``"converging"``
-            when the interval lies above 0, ``"diverging"`` below 0, else ``"no clear trend"``;
-            ``"too few bins"`` with fewer than 2 bins).
+            so one unit is one bin) over the bins where both speak, its bootstrap interval
+            (``ci_low``, ``ci_high``), ``p_value`` of a two-sided permutation test that shuffles
+            the order of the bins (exact for up to 7 bins), ``slope_raw``, ``first``/``last``
+            similarity, ``n_bins``, ``thin_bins`` (bins where a group has a single article: the
+            bootstrap cannot see their noise, which the permutation test still does) and
+            ``direction``: ``"converging"`` or ``"diverging"`` when the interval excludes 0
+            *and* ``p_value <= alpha``, else ``"no clear trend"`` (``"too few bins"`` below 3).
     """
 
     groups: pd.DataFrame
@@ -48,10 +51,52 @@ def _slopes(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return (y - y.mean(axis=-1, keepdims=True)) @ xc / (xc @ xc)
 
 
+TREND_COLUMNS = ["n_bins", "thin_bins", "slope", "ci_low", "ci_high", "p_value", "slope_raw",
+                 "first", "last", "direction"]
+
+
+def _bin_order_pvalue(x: np.ndarray, y: np.ndarray, n_perm: int,
+                      rng: np.random.Generator) -> float:
+    """Two-sided permutation p-value of the slope of ``y`` on ``x`` when the bins' order is
+    shuffled: all orders when there are at most ``n_perm`` of them, else ``n_perm`` random ones."""
+    observed = abs(float(_slopes(x, y)))
+    tol = 1e-9 * max(1.0, observed)
+    if math.factorial(len(y)) <= n_perm:
+        orders = np.array(list(permutations(range(len(y)))))
+        return float((np.abs(_slopes(x, y[orders])) >= observed - tol).mean())
+    orders = rng.permuted(np.tile(np.arange(len(y)), (n_perm, 1)), axis=1)
+    hits = int((np.abs(_slopes(x, y[orders])) >= observed - tol).sum())
+    return (1 + hits) / (1 + n_perm)
+
+
+def _trend(x: np.ndarray, raw: np.ndarray, boots: list[np.ndarray], thin: int, *, ci: float,
+           alpha: float, n_perm: int, rng: np.random.Generator) -> dict[str, Any]:
+    """Slope of the between-group similarity over bins: bias-corrected estimate, bootstrap
+    interval, bin-order permutation p-value and a verdict."""
+    out: dict[str, Any] = dict.fromkeys(TREND_COLUMNS, np.nan)
+    out.update(n_bins=len(raw), thin_bins=thin, direction="too few bins")
+    if len(raw) < 2:
+        return out
+    boot = np.stack(boots, axis=1)                         # (n_boot, bins)
+    raw_slope = float(_slopes(x, raw))
+    slope, lo, hi = B.bias_corrected(raw_slope, _slopes(x, boot), ci, bounds=None)
+    corrected = 2 * raw - boot.mean(0)                     # per-bin bias-corrected similarity
+    out.update(slope=slope, ci_low=lo, ci_high=hi, slope_raw=raw_slope,
+               first=float(np.clip(corrected[0], -1, 1)),
+               last=float(np.clip(corrected[-1], -1, 1)))
+    if len(raw) < 3:
+        return out
+    p = _bin_order_pvalue(x, corrected, n_perm, rng)
+    clear = p <= alpha and (lo > 0 or hi < 0)
+    out.update(p_value=p, direction=("converging" if clear and slope > 0 else
+                                     "diverging" if clear else "no clear trend"))
+    return out
+
+
 def drift(statements: pd.DataFrame, vectors: Any, by: str = "side", freq: str = "W", *,
           unit: str = "article", n_boot: int = 1000, ci: float = 0.95,
           seed: int | np.random.Generator = 0, groups: Sequence[Any] | None = None,
-          min_n: int = 5) -> Drift:
+          min_n: int = 5, n_perm: int = 9999, alpha: float = 0.05) -> Drift:
     """Each group's centroid over time and the similarity between groups per time bin.
 
     All intervals come from one stratified bootstrap: within every group and bin the articles
@@ -61,13 +106,16 @@ def drift(statements: pd.DataFrame, vectors: Any, by: str = "side", freq: str = 
     towards 0, more so in thin bins, so every similarity and the slope are reported
     bias-corrected with basic bootstrap intervals, as in :func:`similarity`
     (``similarity_raw`` and ``slope_raw`` keep the plain values). A cell with a single article
-    gets no interval (NaN); the trend interval still uses it, as a fixed point.
+    gets no interval (NaN). The trend is judged by its bootstrap interval and by a permutation
+    test of the bins' order, which also sees the noise of bins the bootstrap treats as fixed.
 
     Args:
         statements: needs ``by``, ``date``, ``article_id`` (``unit="article"``).
         vectors: one row per statement row (rows are L2-normalised first).
         freq: pandas frequency of the bins (default weekly, Monday to Sunday).
         by, unit, n_boot, ci, seed, groups, min_n: as in :func:`frame_shares`.
+        n_perm: bin-order permutations of the trend test (all orders when fewer).
+        alpha: level at which a trend is called converging or diverging.
 
     Returns:
         A :class:`Drift` with tables ``groups``, ``pairs`` and ``trend``.
@@ -135,7 +183,7 @@ def drift(statements: pd.DataFrame, vectors: Any, by: str = "side", freq: str = 
     trend_rows: list[dict[str, Any]] = []
     for ga, gb in combinations(chosen, 2):
         shared = [b for b in cells[ga] if b in cells[gb]]
-        sims, boots, idx = [], [], []
+        sims, boots, idx, thin = [], [], [], 0
         for bin_start in shared:
             ca, cb = cells[ga][bin_start], cells[gb][bin_start]
             boot = _cos(ca["boot"].astype(np.float64), cb["boot"].astype(np.float64))
@@ -151,21 +199,11 @@ def drift(statements: pd.DataFrame, vectors: Any, by: str = "side", freq: str = 
                               "small_n": min(ca["n_units"], cb["n_units"]) < min_n})
             sims.append(raw)
             boots.append(boot)
+            thin += int(min(ca["n_units"], cb["n_units"]) < 2)
             idx.append(float(bin_info.at[bin_start, "bin_index"]))
-        trend = {a_col: ga, b_col: gb, "n_bins": len(shared), "slope": np.nan,
-                 "ci_low": np.nan, "ci_high": np.nan, "slope_raw": np.nan, "first": np.nan,
-                 "last": np.nan,
-                 "direction": "too few bins"}
-        if len(shared) >= 2:
-            x = np.asarray(idx)
-            raw_slope = float(_slopes(x, np.asarray(sims)))
-            slope, lo, hi = B.bias_corrected(raw_slope, _slopes(x, np.stack(boots, axis=1)), ci,
-                                             bounds=None)
-            direction = ("converging" if lo > 0 else "diverging" if hi < 0
-                         else "no clear trend")
-            firsts = [r["similarity"] for r in pair_rows[-len(shared):]]
-            trend.update(slope=slope, ci_low=lo, ci_high=hi, slope_raw=raw_slope,
-                         first=firsts[0], last=firsts[-1], direction=direction)
+        trend = {a_col: ga, b_col: gb, **_trend(np.asarray(idx), np.asarray(sims), boots,
+                                                 thin, ci=ci, alpha=alpha, n_perm=n_perm,
+                                                 rng=rng)}
         trend_rows.append(trend)
 
     groups_df = pd.DataFrame(group_rows, columns=[
@@ -175,9 +213,7 @@ def drift(statements: pd.DataFrame, vectors: Any, by: str = "side", freq: str = 
     pairs_df = pd.DataFrame(pair_rows, columns=[
         a_col, b_col, "bin", "bin_end", "bin_index", "similarity", "ci_low", "ci_high",
         "similarity_raw", "n_a", "n_b", "small_n"])
-    trend_df = pd.DataFrame(trend_rows, columns=[
-        a_col, b_col, "n_bins", "slope", "ci_low", "ci_high", "slope_raw", "first", "last",
-        "direction"])
+    trend_df = pd.DataFrame(trend_rows, columns=[a_col, b_col, *TREND_COLUMNS])
     for df in (groups_df, pairs_df):
         for col in ("bin", "bin_end", "previous_bin"):
             if col in df.columns:

@@ -79,7 +79,8 @@ def similarity(statements: pd.DataFrame, vectors: Any, by: str = "speaker",
         One row per bin and ordered pair of groups: ``{by}_a``, ``{by}_b``, ``bin``, ``bin_end``,
         ``similarity``, ``ci_low``, ``ci_high``, ``similarity_raw``, ``n_a``, ``n_b``,
         ``n_articles_a``, ``n_articles_b``, ``small_n`` (either group has fewer than ``min_n``
-        units). Pivot with ``table.pivot(index=f"{by}_a", columns=f"{by}_b", values="similarity")`` for a matrix.
+        units). For a matrix:
+        ``table.pivot(index=f"{by}_a", columns=f"{by}_b", values="similarity")``.
     """
     where = f"similarity(by={by!r})"
     chosen = B.check_inputs(statements, by, where, unit=unit, n_boot=n_boot, groups=groups)

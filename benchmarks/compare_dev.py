@@ -1,0 +1,97 @@
+"""The comparisons of ``stance.compare`` on the development corpus nk2020-dev, summarised as JSON.
+
+    python benchmarks/compare_dev.py [--corpus DIR] [--sides A B] [--n-boot N]
+
+Reads ``../shared/corpora/nk2020-dev`` with the default corpus's speaker registry, extracts and
+embeds the statements (default model), then reports, for the two sides (default armenia and
+azerbaijan): where each side sits on the default corpus's frame axes (relative to all
+statements, with article-bootstrap intervals), the framing test between them (article and
+statement permutation), the similarity of side centroids, the weekly convergence trend and the
+most distinctive words. Prints numbers and single words only, never statement text. Exits 0 with
+a message when ``../shared`` is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEV = REPO.parent / "shared" / "corpora" / "nk2020-dev"
+
+
+def _round(x: float) -> float | None:
+    return None if x != x else round(float(x), 4)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEV)
+    parser.add_argument("--sides", nargs=2, default=["armenia", "azerbaijan"])
+    parser.add_argument("--n-boot", type=int, default=1000)
+    parser.add_argument("--n-perm", type=int, default=999)
+    args = parser.parse_args(argv)
+    if not args.corpus.is_dir():
+        print(f"no development corpus at {args.corpus}; nothing to do")
+        return 0
+    import stance
+    from stance import compare
+
+    start = time.perf_counter()
+    default = REPO / "corpora" / "nagorno-karabakh-2020"
+    corpus = stance.read_corpus(args.corpus, speakers=default / "speakers.yaml")
+    statements = stance.extract_statements(corpus)
+    vectors = stance.embed(statements)
+    a, b = args.sides
+    sides = statements["side"].value_counts().to_dict()
+    axes = compare.frame_axes(statements, vectors, compare.load_axes(default), by="side",
+                              n_boot=args.n_boot, groups=[a, b])
+    bias = axes.biases
+    axis_rows = []
+    for name in axes.axes["axis"]:
+        row = {"axis": name}
+        for side in (a, b):
+            r = bias[(bias["axis"] == name) & (bias["side"] == side)].iloc[0]
+            row[side] = {"relative": _round(r["relative"]),
+                         "ci": [_round(r["ci_low"] - r["baseline"]),
+                                _round(r["ci_high"] - r["baseline"])],
+                         "n": int(r["n"]), "articles": int(r["n_articles"])}
+        poles = axes.axes.set_index("axis").loc[name]
+        row["poles"] = f"{poles['negative']} (-) .. {poles['positive']} (+)"
+        row["pole_similarity"] = _round(poles["pole_similarity"])
+        axis_rows.append(row)
+    tests = []
+    for unit in ("article", "statement"):
+        t = compare.framing_test(statements, vectors, a, b, unit=unit, n_perm=args.n_perm).iloc[0]
+        tests.append({"unit": unit, "energy": _round(t["statistic"]), "p": _round(t["p_value"]),
+                      "n_a": int(t["n_a"]), "n_b": int(t["n_b"]), "units_a": int(t["units_a"]),
+                      "units_b": int(t["units_b"])})
+    sim = compare.similarity(statements, vectors, by="side", groups=[a, b], n_boot=args.n_boot)
+    s = sim[(sim["side_a"] == a) & (sim["side_b"] == b)].iloc[0]
+    trend = compare.drift(statements, vectors, by="side", freq="W", groups=[a, b],
+                          n_boot=args.n_boot).trend.iloc[0]
+    terms = compare.distinctive_terms(statements, a, b, top=8)
+    report = {
+        "corpus": str(args.corpus), "statements": len(statements),
+        "articles": int(statements["article_id"].nunique()), "sides": sides,
+        "axes": axis_rows, "framing_test": tests,
+        "similarity": {"value": _round(s["similarity"]), "raw": _round(s["similarity_raw"]),
+                       "ci": [_round(s["ci_low"]), _round(s["ci_high"])]},
+        "weekly_trend": {"slope": _round(trend["slope"]),
+                         "ci": [_round(trend["ci_low"]), _round(trend["ci_high"])],
+                         "n_bins": int(trend["n_bins"]), "direction": trend["direction"]},
+        "distinctive_terms": {
+            a: [(r.term, _round(r.z)) for r in terms.itertuples() if r.z > 0],
+            b: [(r.term, _round(r.z)) for r in terms.itertuples() if r.z < 0]},
+        "seconds": round(time.perf_counter() - start, 1),
+    }
+    json.dump(report, sys.stdout, indent=1)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
