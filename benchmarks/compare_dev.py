@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -24,7 +25,7 @@ DEV = REPO.parent / "shared" / "corpora" / "nk2020-dev"
 
 
 def _round(x: float) -> float | None:
-    return None if x != x else round(float(x), 4)
+    return None if math.isnan(x) else round(float(x), 4)
 
 
 def main(argv: list[str] | None = None) -> int:
