@@ -36,9 +36,11 @@ from benchmarks._common import (
     Predicted,
     articles_frame,
     load_polnear,
+    overlap,
     print_json,
     score_attribution,
     skip,
+    span_length,
     textacy_quotes,
 )
 
@@ -131,6 +133,7 @@ def error_report(articles: Sequence[PolnearArticle], score: AttributionScore,
             "source": " ".join(t[s:e] for s, e in rel.source),
             "cue": " ".join(t[s:e] for s, e in rel.cue),
             "quoted": is_quoted(a, rel),
+            "cue_first": bool(rel.cue) and rel.cue[0][0] < rel.content[0][0],
         }
 
     def pred_view(a: PolnearArticle, row: dict) -> dict:
@@ -140,8 +143,22 @@ def error_report(articles: Sequence[PolnearArticle], score: AttributionScore,
             "kind": row.get("kind", ""), "flags": row.get("flags", ""),
         }
 
-    misses = [gold_view(by_id[aid], by_id[aid].relations[i]) for aid, i in score.misses]
-    fps = [pred_view(by_id[aid], rows[aid][j]) for aid, j in score.false_positives if aid in by_id]
+    def best_cover(aid: str, rel: GoldRelation) -> float:
+        """Largest share of this gold Content that any prediction covers (boundary misses)."""
+        glen = span_length(rel.content) or 1
+        return round(max((overlap(rel.content, int(r["start"]), int(r["end"])) / glen
+                          for r in rows.get(aid, ())), default=0.0), 2)
+
+    def best_gold(aid: str, row: dict) -> float:
+        """Largest share of any gold Content that this prediction covers."""
+        return round(max((overlap(g.content, int(row["start"]), int(row["end"]))
+                          / (span_length(g.content) or 1) for g in by_id[aid].relations),
+                         default=0.0), 2)
+
+    misses = [{**gold_view(by_id[aid], by_id[aid].relations[i]),
+               "best_cover": best_cover(aid, by_id[aid].relations[i])} for aid, i in score.misses]
+    fps = [{**pred_view(by_id[aid], rows[aid][j]), "best_gold_cover": best_gold(aid, rows[aid][j])}
+           for aid, j in score.false_positives if aid in by_id]
     wrong = []
     for aid, i, j, ok in score.pairs:
         if not ok:

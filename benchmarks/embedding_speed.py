@@ -1,0 +1,145 @@
+"""Speed of ``stance.embed`` beside ``SentenceTransformer.encode``, cold and warm.
+
+    python benchmarks/embedding_speed.py [--n-cold 2000] [--n-warm 10000] [--rounds 2]
+
+Cold throughput: texts per second of ``stance.embed`` on an empty cache (so it encodes every text,
+hashes it and writes it to the cache) against calling ``SentenceTransformer.encode`` directly on the
+same texts with the same model and batch size (target: ratio at least 0.95). Each is timed
+``--rounds`` times, alternating, with a fresh cache folder for every ``stance.embed`` round; the
+fastest round counts (the machine is shared).
+
+Warm re-run: ``--n-warm`` statements are embedded once into an empty cache (cold), then again
+(warm: all from the cache); target: warm at least 50 times faster than cold. The warm re-run is
+timed in this process (model loaded) and in a fresh process (``python -c``: import, model
+fingerprint from the cache, lookups; the model is never loaded), the latter including interpreter
+start-up.
+
+The texts are generated from a small invented vocabulary (a fictional conflict), all distinct,
+8 to 40 words long. Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._common import REPO_ROOT, print_json
+
+TARGET_COLD_RATIO = 0.95
+TARGET_WARM_SPEEDUP = 50.0
+
+_SUBJECTS = ["The defence ministry", "A spokeswoman for the government", "The foreign minister",
+             "Local officials", "The mediators", "An adviser to the president", "The army",
+             "Residents of the border town", "The ombudsman", "Opposition leaders"]
+_VERBS = ["said", "claimed", "denied", "warned", "announced", "insisted", "reported",
+          "accused the other side and said", "told reporters", "stated on Sunday"]
+_CLAUSES = ["artillery hit residential areas near the river", "the ceasefire was violated overnight",
+            "talks would resume in the capital next week", "two villages were taken back",
+            "drones struck a fuel depot behind the front line", "civilians were evacuated by bus",
+            "the shelling of schools must stop at once", "troops repelled a large-scale attack",
+            "aid convoys were blocked at the checkpoint", "the footage released was staged",
+            "military targets would be destroyed if attacks continued",
+            "the negotiations had reached a dead end", "power lines were repaired in the north",
+            "the offensive would continue until the region is liberated",
+            "international observers should visit the sites"]
+
+
+def make_texts(n: int, seed: int = 0) -> list[str]:
+    """``n`` distinct statement-like texts, 8-40 words, from the invented vocabulary above."""
+    rng = np.random.default_rng(seed)
+    out: list[str] = []
+    seen: set[str] = set()
+    while len(out) < n:
+        parts = [f"{_SUBJECTS[rng.integers(len(_SUBJECTS))]} {_VERBS[rng.integers(len(_VERBS))]}"
+                 f" that {_CLAUSES[rng.integers(len(_CLAUSES))]}"]
+        for _ in range(rng.integers(0, 4)):
+            parts.append(f"and that {_CLAUSES[rng.integers(len(_CLAUSES))]}")
+        text = " ".join(parts) + f" (report {rng.integers(1_000_000)})."
+        if text not in seen:
+            seen.add(text)
+            out.append(text)
+    return out
+
+
+def time_direct(model, texts: list[str], batch_size: int) -> float:
+    start = time.perf_counter()
+    model.encode(texts, batch_size=batch_size, convert_to_numpy=True, show_progress_bar=False)
+    return time.perf_counter() - start
+
+
+def time_embed(texts: list[str], cache_dir: Path, batch_size: int) -> float:
+    from stance.embed import embed
+
+    start = time.perf_counter()
+    embed(texts, cache_dir=cache_dir, batch_size=batch_size, progress=False)
+    return time.perf_counter() - start
+
+
+_FRESH = """
+import sys, time
+t = time.perf_counter()
+from stance.embed import embed
+from benchmarks.embedding_speed import make_texts
+texts = make_texts(int(sys.argv[2]), seed=1)
+t = time.perf_counter()
+embed(texts, cache_dir=sys.argv[1], progress=False)
+print(time.perf_counter() - t)
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n-cold", type=int, default=2000)
+    parser.add_argument("--n-warm", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--batch-size", type=int, default=64)
+    args = parser.parse_args(argv)
+
+    from stance.embed import load_model
+
+    model = load_model()
+    texts = make_texts(args.n_cold, seed=0)
+    time_direct(model, texts[:64], args.batch_size)  # warm-up (threads, allocator)
+    direct, ours = [], []
+    with tempfile.TemporaryDirectory(prefix="stance-bench-") as tmp:
+        for r in range(args.rounds):
+            direct.append(time_direct(model, texts, args.batch_size))
+            ours.append(time_embed(texts, Path(tmp) / f"cold-{r}", args.batch_size))
+        cold_dir = Path(tmp) / "warm"
+        warm_texts = make_texts(args.n_warm, seed=1)
+        cold = time_embed(warm_texts, cold_dir, args.batch_size)
+        warm = min(time_embed(warm_texts, cold_dir, args.batch_size) for _ in range(3))
+        proc = subprocess.run([sys.executable, "-c", _FRESH, str(cold_dir), str(args.n_warm)],
+                              capture_output=True, text=True, check=True, cwd=REPO_ROOT)
+        warm_fresh = float(proc.stdout.strip().splitlines()[-1])
+    best_direct, best_ours = min(direct), min(ours)
+    ratio = best_direct / best_ours
+    print_json({
+        "cold": {"texts": args.n_cold, "batch_size": args.batch_size, "rounds": args.rounds,
+                 "encode_seconds": [round(t, 3) for t in direct],
+                 "stance_embed_seconds": [round(t, 3) for t in ours],
+                 "encode_texts_per_second": round(args.n_cold / best_direct, 1),
+                 "stance_embed_texts_per_second": round(args.n_cold / best_ours, 1),
+                 "throughput_ratio": round(ratio, 3), "target": TARGET_COLD_RATIO,
+                 "passed": ratio >= TARGET_COLD_RATIO},
+        "warm": {"texts": args.n_warm, "cold_seconds": round(cold, 3),
+                 "warm_seconds": round(warm, 4),
+                 "warm_seconds_fresh_process": round(warm_fresh, 4),
+                 "speedup": round(cold / warm, 1),
+                 "speedup_fresh_process": round(cold / warm_fresh, 1),
+                 "target": TARGET_WARM_SPEEDUP,
+                 "passed": cold / warm >= TARGET_WARM_SPEEDUP},
+    })
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
