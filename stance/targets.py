@@ -54,7 +54,7 @@ STANCE_COLUMNS = ["statement_id", "target", "relevance", "relevant", "position",
 #: ``tests/test_targets.py`` and README "Stance toward targets")
 RELEVANCE_THRESHOLD = 0.6
 #: least cosine difference between the nearest and the second position prototype
-MARGIN = 0.02
+MARGIN = 0.03
 #: softmax temperature turning prototype similarities into a score
 TEMPERATURE = 0.05
 
