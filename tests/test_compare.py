@@ -488,3 +488,19 @@ def test_drift_trend_is_not_fooled_by_thin_bins():
         assert trend.thin_bins == 5
         calls += trend.direction != "no clear trend"
     assert calls / n_null <= 0.15
+
+
+def test_row_labels_do_not_matter():
+    # a filtered table keeps gaps in its index; results follow row positions, not labels
+    rng = np.random.default_rng(18)
+    table = _table(list(rng.choice(["a", "b"], 40)), frames=rng.integers(0, 3, 40),
+                   days=rng.integers(0, 14, 40), per_article=2)
+    vecs = _unit(rng.normal(size=(40, 8)))
+    relabelled = table.set_axis(np.arange(40)[::-1] * 3 + 7)
+    for run in (lambda t: C.frame_shares(t, freq="W", n_boot=100),
+                lambda t: C.similarity(t, vecs, freq="W", n_boot=100),
+                lambda t: C.framing_test(t, vecs, "a", "b", by="speaker", n_perm=99),
+                lambda t: C.drift(t, vecs, by="speaker", n_boot=100).pairs,
+                lambda t: C.frame_axes(t, vecs, AXES, by="speaker", embed_fn=_fake_embed(),
+                                       n_boot=100).biases):
+        pd.testing.assert_frame_equal(run(table), run(relabelled))

@@ -130,8 +130,8 @@ def time_bins(statements: pd.DataFrame, freq: str | None, where: str) -> pd.Data
             start, end = dates.min(), dates.max()
         else:
             start = end = pd.NaT
-        return pd.DataFrame({"bin": pd.Series([start] * n, dtype="datetime64[ns]"),
-                             "bin_end": pd.Series([end] * n, dtype="datetime64[ns]"),
+        return pd.DataFrame({"bin": pd.DatetimeIndex([start] * n, dtype="datetime64[ns]"),
+                             "bin_end": pd.DatetimeIndex([end] * n, dtype="datetime64[ns]"),
                              "bin_index": np.zeros(n, dtype=np.int64)},
                             index=statements.index)
     check_columns(statements, ["date"], where)
