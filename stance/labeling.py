@@ -83,7 +83,8 @@ def select_for_labelling(statements: pd.DataFrame, vectors: Any, target: Target,
                          n: int = 40, relevance_threshold: float = RELEVANCE_THRESHOLD,
                          seed: int = 0) -> pd.DataFrame:
     """The ``n`` statements most worth labelling next for ``target`` (see the module docstring),
-    as a sheet of :data:`SHEET_COLUMNS` with ``position`` empty.
+    as a sheet of :data:`SHEET_COLUMNS` (all strings; ``suggested_score`` with three decimals,
+    empty for ``none``) with ``position`` empty.
 
     ``zero_shot`` is :func:`stance.targets.zero_shot_stance` for these statements; ``labels``
     (``statement_id, target, position``) are left out of the sheet and, when there are enough,
@@ -136,7 +137,8 @@ def select_for_labelling(statements: pd.DataFrame, vectors: Any, target: Target,
         "side": sel["side"].astype(str).to_numpy(), "text": sel["text"].astype(str).to_numpy(),
         "sentence": sel["sentence"].astype(str).to_numpy(),
         "suggested": np.asarray(suggested, dtype=object)[chosen].astype(str),
-        "suggested_score": np.round(np.asarray(score, dtype=np.float64)[chosen], 3),
+        "suggested_score": [f"{v:.3f}" if np.isfinite(v) else "" for v in
+                            np.asarray(score, dtype=np.float64)[chosen]],
         "position": "",
     }, columns=SHEET_COLUMNS)
 
@@ -209,6 +211,8 @@ def read_label_sheet(path: str | Path, targets: Sequence[Target], *,
         where = f"{path} line {line}"
         if not sid:
             problems.append(f"{where}: empty statement_id")
+        elif not pos:
+            problems.append(f"{where}: empty position (every stored label needs one)")
         elif tname not in by_name:
             problems.append(f"{where}: unknown target {tname!r} (known: {sorted(by_name)})")
         elif pos not in by_name[tname].labels:
