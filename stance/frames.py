@@ -363,5 +363,7 @@ def _name(component: Any) -> str:
         c = component
         return (f"UMAP(n_components={c.n_components}, n_neighbors={c.n_neighbors}, "
                 f"min_dist={c.min_dist}, metric={c.metric!r}, random_state={c.random_state})")
+    if type(component).__name__ == "HDBSCAN":
+        return f"HDBSCAN(min_cluster_size={component.min_cluster_size})"
     text = repr(component)
     return text if len(text) <= 300 else text[:297] + "..."

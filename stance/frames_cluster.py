@@ -32,8 +32,10 @@ class SilhouetteAgglomerative:
     """Average-linkage agglomerative clustering on cosine distance (scipy), cut automatically.
 
     ``distance_threshold`` given: cut the dendrogram there. Otherwise: among the cuts into
-    2 .. ``max_clusters`` (default ``n - 1``) clusters, take the one with the best mean silhouette
-    (cosine) -- Rousseeuw (1987) -- and one cluster when the root merge lies below
+    2 .. ``max_clusters`` (default ``n - 1``) clusters, take the fewest clusters whose mean
+    silhouette (cosine; Rousseeuw 1987) is within ``tolerance`` of the best -- on short, loosely
+    related statements the silhouette curve is flat, and its exact maximum can fall on a cut into
+    many singletons -- and one cluster when the root merge lies below
     ``ONE_FRAME_DISTANCE``; with fewer than three points, ``FALLBACK_DISTANCE`` is the cut.
     Then a member whose average cosine similarity to the rest of its cluster is below
     ``min_member_similarity`` is an outlier (-1), as are clusters smaller than
@@ -44,16 +46,19 @@ class SilhouetteAgglomerative:
 
     def __init__(self, distance_threshold: float | None = None, max_clusters: int | None = None,
                  min_cluster_size: int = 2,
-                 min_member_similarity: float = MIN_MEMBER_SIMILARITY) -> None:
+                 min_member_similarity: float = MIN_MEMBER_SIMILARITY,
+                 tolerance: float = 0.01) -> None:
         self.distance_threshold = distance_threshold
         self.max_clusters = max_clusters
         self.min_cluster_size = min_cluster_size
         self.min_member_similarity = min_member_similarity
+        self.tolerance = tolerance
 
     def __repr__(self) -> str:
         return (f"SilhouetteAgglomerative(distance_threshold={self.distance_threshold}, "
                 f"max_clusters={self.max_clusters}, min_cluster_size={self.min_cluster_size}, "
-                f"min_member_similarity={self.min_member_similarity})")
+                f"min_member_similarity={self.min_member_similarity}, "
+                f"tolerance={self.tolerance})")
 
     def fit_predict(self, X: np.ndarray, y: Any = None) -> np.ndarray:
         X = np.asarray(X, dtype=np.float64)
@@ -94,19 +99,20 @@ class SilhouetteAgglomerative:
 
         square = squareform(dist)
         k_max = min(n - 1, self.max_clusters or n - 1)
-        best: tuple[float, int, np.ndarray] | None = None
+        scores: list[tuple[int, float, np.ndarray]] = []
         for k in range(2, k_max + 1):
             labels = fcluster(tree, t=k, criterion="maxclust")
             if len(set(labels.tolist())) < 2:
                 continue
-            score = float(silhouette_score(square, labels, metric="precomputed"))
-            if best is None or score > best[0] + 1e-12:
-                best = (score, k, labels)
-        if best is None:  # pragma: no cover - identical points; fcluster cannot split them
+            scores.append((k, float(silhouette_score(square, labels, metric="precomputed")),
+                           labels))
+        if not scores:  # pragma: no cover - identical points; fcluster cannot split them
             return np.ones(n, dtype=np.int64), "identical statements: one cluster"
-        self.silhouette_ = best[0]
-        return best[2], (f"cut into {best[1]} clusters, the best mean silhouette "
-                         f"({best[0]:.3f}) among 2..{k_max}")
+        best = max(score for _, score, _ in scores)
+        k, score, labels = next(item for item in scores if item[1] >= best - self.tolerance)
+        self.silhouette_ = score
+        return labels, (f"cut into {k} clusters, the fewest with a mean silhouette ({score:.3f}) "
+                        f"within {self.tolerance} of the best ({best:.3f}) among 2..{k_max}")
 
 
 def _drop_strays(X: np.ndarray, labels: np.ndarray, min_similarity: float) -> np.ndarray:

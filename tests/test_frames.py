@@ -281,3 +281,19 @@ def test_bad_input_errors(planted, tmp_path):
 
 def test_public_api():
     assert stance.FrameModel is FrameModel
+
+
+def test_default_corpus_separates_ceasefire_call_from_threat(nlp, st_model, default_corpus_path,
+                                                               tmp_path):
+    """The issue's acceptance check on the seed article: the Minsk Group's call for a cessation
+    of hostilities and Hajiyev's threat to destroy military targets are not in one frame."""
+    statements = stance.extract_statements(stance.read_corpus(default_corpus_path), nlp=nlp)
+    model = FrameModel().fit(statements, embed(statements, cache_dir=tmp_path))
+    st = model.statements_
+    call = st[(st.speaker == "minsk-group-cochairs") & st.text.str.contains("cessation")]
+    threat = st[(st.speaker == "hikmet-hajiyev") & st.text.str.contains("destroy military")]
+    assert len(call) == 1 and len(threat) == 1
+    a, b = int(call.frame.iloc[0]), int(threat.frame.iloc[0])
+    assert a < 0 or a != b
+    assert "fewer than small_threshold=50" in model.method_
+    assert len(model.frames_) >= 2
