@@ -83,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
                        "ci": [_round(s["ci_low"]), _round(s["ci_high"])]},
         "weekly_trend": {"slope": _round(trend["slope"]),
                          "ci": [_round(trend["ci_low"]), _round(trend["ci_high"])],
-                         "n_bins": int(trend["n_bins"]), "direction": trend["direction"]},
+                         "p": _round(trend["p_value"]), "n_bins": int(trend["n_bins"]),
+                         "thin_bins": int(trend["thin_bins"]), "direction": trend["direction"]},
         "distinctive_terms": {
             a: [(r.term, _round(r.z)) for r in terms.itertuples() if r.z > 0],
             b: [(r.term, _round(r.z)) for r in terms.itertuples() if r.z < 0]},
