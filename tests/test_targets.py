@@ -300,3 +300,38 @@ def test_stance_by_group_names_unknown_statements():
         stance_by_group(table, statements, n_boot=10)
     with pytest.raises(ValueError, match="missing column"):
         stance_by_group(table, statements.drop(columns="side"), n_boot=10)
+
+
+# -------------------------------------------------------------------------------- figure
+
+
+def test_stance_figure_by_side_and_over_time(tmp_path):
+    from stance.figures.stance_targets import STANCE_TARGET_COLUMNS, stance_by_side
+    from stance.output import save_figure
+
+    statements, table = _stance_table()
+    second = table.assign(target="blame")
+    both = pd.concat([table, second], ignore_index=True)
+    targets = load_targets({"targets": [
+        _target(positions={"for": ["x"], "against": ["y"]})["targets"][0],
+        _target(name="blame", question="Whom do they blame?",
+                positions={"for": ["x"], "against": ["y"]})["targets"][0]]})
+    overall = stance_by_group(both, statements, targets=targets, n_boot=50)
+    assert list(overall.columns) == STANCE_TARGET_COLUMNS
+    fig = stance_by_side(overall, targets=targets)
+    panels = [ax for ax in fig.axes if ax.get_title(loc="left")]
+    assert len(panels) == 2
+    assert panels[1].get_title(loc="left").startswith("Whom do they blame?")
+    assert "for" in panels[0].get_title(loc="left")  # the key of position markers
+    weekly = stance_by_group(both, statements, freq="W", targets=targets, n_boot=50)
+    fig_w = stance_by_side(weekly, freq="W", targets=targets)
+    assert [ax.get_ylabel() for ax in fig_w.axes if ax.get_title(loc="left")] == \
+        ["share 'for'"] * 2
+    first = save_figure(fig_w, tmp_path / "a", formats=("png",))[0].read_bytes()
+    again = stance_by_side(weekly, freq="W", targets=targets)
+    assert save_figure(again, tmp_path / "b", formats=("png",))[0].read_bytes() == first
+    # nothing relevant: a figure that says so instead of empty axes
+    nothing = stance_by_group(table.assign(position=NONE), statements, n_boot=10)
+    note = stance_by_side(nothing)
+    assert "No statement concerns any target" in " ".join(t.get_text() for t in
+                                                          note.axes[0].texts)
