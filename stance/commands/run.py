@@ -1,7 +1,8 @@
-"""``stance run [PATH]``: the main job on a corpus.
+"""``stance run [PATH] [--config FILE] [--out DIR]``: the main job, from a corpus to figures.
 
-For now it reads the corpus and prints its summary (as ``stance corpus``); the later stages
-(statements, frames, figures) extend this command.
+Reads the corpus, extracts statements, embeds them (with the disk cache, so a re-run is fast),
+fits frames, runs the comparisons and draws every figure; writes the tables, figures and
+``manifest.json`` into DIR (default ``figures/<corpus name>/``). See ``stance.pipeline.run``.
 """
 
 from __future__ import annotations
@@ -9,26 +10,29 @@ from __future__ import annotations
 import argparse
 
 NAME = "run"
-HELP = ("run the analysis on a corpus (currently: read it and print its summary; statements, "
-        "frames and figures come later)")
+HELP = ("run the whole analysis on a corpus: statements, embeddings, frames, comparisons, "
+        "figures, tables and manifest.json")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from stance.commands.corpus import add_corpus_arguments
-
-    add_corpus_arguments(parser)
+    parser.add_argument("path", nargs="?", default=None,
+                        help="corpus folder or article file (default: the default corpus)")
     parser.add_argument("--config", default=None, metavar="FILE",
-                        help="run configuration (YAML); not used yet by the corpus stage")
+                        help="run configuration (YAML) overriding corpus.yaml: model, seed, "
+                             "time_bin, level, n_boot, sides, axes, figures, formats, ...")
     parser.add_argument("--out", default=None, metavar="DIR",
-                        help="output folder (default: figures/<corpus name>); not written yet")
+                        help="output folder (default: figures/<corpus name>/ of the checkout)")
+    parser.add_argument("--quiet", action="store_true", help="no stage lines or progress bars")
 
 
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from stance.corpus import summarize_corpus
+    from stance.pipeline import run as run_pipeline
 
     if args.config is not None and not Path(args.config).is_file():
         raise FileNotFoundError(f"config file {args.config} not found")
-    print(summarize_corpus(args.path, strict=args.strict))
+    result = run_pipeline(args.path, config=args.config, out=args.out, progress=not args.quiet)
+    print(f"wrote {len(result.outputs)} files to {result.out}; check them with "
+          f"`stance verify {result.out}`")
     return 0

@@ -1,0 +1,163 @@
+"""Figures 4 and 5: how similar speakers are, and whether the sides converge or diverge over time.
+
+Similarity is the cosine similarity of two groups' mean statement vectors (centroids), with 95%
+bootstrap intervals (resampling articles) from :func:`stance.compare.similarity` and
+:func:`stance.compare.drift`. Sentence embeddings of any two texts on one topic are already
+similar, so read differences between cells, not the absolute level.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from stance.figures import style as st
+from stance.figures.shares import time_plot_note
+
+#: columns of the table behind figure 4 (one row per ordered or unordered pair)
+SIMILARITY_COLUMNS = ["a", "b", "a_label", "b_label", "similarity", "lo", "hi", "n_a", "n_b",
+                      "small_n"]
+#: columns of the table behind figure 5
+CONVERGENCE_COLUMNS = ["bin", "a", "b", "similarity", "lo", "hi", "n_a", "n_b"]
+
+
+def similarity_matrix(sim: pd.DataFrame, registry: Any = None, *, sides: dict | None = None,
+                      max_groups: int = 8, title: str | None = None,
+                      footnote: str | None = None) -> Figure:
+    """Lower-triangle matrix of centroid similarities; each cell prints the similarity and its 95%
+    interval (``*`` when ``small_n``: fewer than 5 articles behind a speaker). ``sim`` has :data:`SIMILARITY_COLUMNS`; ``sides`` maps a group to its side (label
+    colours). The ``max_groups`` groups with most statements are drawn."""
+    name = "Speaker similarity"
+    if st.is_note(sim) or len(sim) == 0:
+        msg = sim["note"].iloc[0] if st.is_note(sim) else "Fewer than two speakers to compare."
+        return st.note_figure(name, msg, st.DOUBLE)
+    sizes = pd.concat([sim[["a", "a_label", "n_a"]].set_axis(["g", "label", "n"], axis=1),
+                       sim[["b", "b_label", "n_b"]].set_axis(["g", "label", "n"], axis=1)])
+    sizes_all = sizes.drop_duplicates("g").sort_values(["n", "g"], ascending=[False, True])
+    sizes = sizes_all.head(max_groups)
+    order = sizes["g"].tolist()
+    idx = {g: i for i, g in enumerate(order)}
+    k = len(order)
+    if k < 2:
+        return st.note_figure(name, "Fewer than two speakers to compare.", st.DOUBLE)
+    # strictly lower triangle: rows = groups 2..k, columns = groups 1..k-1
+    val = np.full((k - 1, k - 1), np.nan)
+    lo = np.full_like(val, np.nan)
+    hi = np.full_like(val, np.nan)
+    weak = np.zeros(val.shape, dtype=bool)
+    has_small = "small_n" in sim.columns
+    for row in sim.itertuples(index=False):
+        if row.a in idx and row.b in idx and row.a != row.b:
+            i, j = sorted((idx[row.a], idx[row.b]), reverse=True)
+            val[i - 1, j], lo[i - 1, j], hi[i - 1, j] = row.similarity, row.lo, row.hi
+            weak[i - 1, j] = bool(row.small_n) if has_small else False
+    with st.style():
+        fig = st.new_figure(st.DOUBLE, min(7.5, 2.4 + 0.45 * (k - 1)))
+        ax = fig.add_subplot()
+        finite = val[np.isfinite(val)]
+        vmin = float(np.floor(finite.min() * 10) / 10) if finite.size else 0.0
+        vmax = float(np.ceil(finite.max() * 10) / 10) if finite.size else 1.0
+        vmax = vmax if vmax > vmin else vmin + 0.1
+        im = ax.imshow(np.ma.masked_invalid(val), cmap="viridis", vmin=vmin, vmax=vmax,
+                       interpolation="nearest", aspect="auto")
+        for i in range(k - 1):
+            for j in range(k - 1):
+                if np.isfinite(val[i, j]):
+                    dark = (val[i, j] - vmin) / (vmax - vmin) < 0.6
+                    star = "*" if weak[i, j] else ""
+                    interval = (f"{lo[i, j]:.2f}\u2013{hi[i, j]:.2f}"
+                                if np.isfinite(lo[i, j]) and np.isfinite(hi[i, j])
+                                else "no interval")
+                    ax.text(j, i, f"{val[i, j]:.2f}{star}\n{interval}",
+                            ha="center", va="center", fontsize=st.SMALL,
+                            color="white" if dark else "black", linespacing=1.1)
+        labels = [f"{st.short(lab, 30)} ({int(n)})" for lab, n in
+                  zip(sizes["label"], sizes["n"], strict=True)]
+        ax.set_xticks(range(k - 1))
+        ax.set_xticklabels(labels[:-1], rotation=35, ha="right", rotation_mode="anchor")
+        ax.set_yticks(range(k - 1))
+        ax.set_yticklabels(labels[1:])
+        for ticks, groups in ((ax.get_xticklabels(), order[:-1]),
+                              (ax.get_yticklabels(), order[1:])):
+            for tick, g in zip(ticks, groups, strict=True):
+                tick.set_color(st.side_colour(registry, (sides or {}).get(g, "")))
+        ax.tick_params(length=0)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        bar = fig.colorbar(im, ax=ax, shrink=0.8, pad=0.01, aspect=30)
+        bar.set_label("cosine similarity of centroids")
+        ax.set_title(title or "Speaker similarity (cell: cosine similarity of the speakers' mean "
+                     "statement vectors,\nbelow it the 95% bootstrap interval)", loc="left")
+        foot = "Label: speaker (statements); label colour: side." + (f" {footnote}" if footnote
+                                                                        else "")
+        if weak.any():
+            foot += (" *: fewer than 5 articles behind one of the two speakers: the interval "
+                     "(resampling articles) is unreliable; with one article there is none.")
+        if len(sizes_all) > k:
+            foot += (f" Shown: the {k} speakers with most statements; all "
+                     f"{len(sizes_all)} are in the table.")
+        st.footnote(fig, foot)
+    return fig
+
+
+def convergence(drift: pd.DataFrame, registry: Any = None, *, freq: str | None = "W",
+                labels: dict | None = None, title: str | None = None) -> Figure:
+    """One panel per pair of sides: cosine similarity of the two sides' centroids in each time bin
+    (line) with its 95% bootstrap interval (band), and the number of statements behind each point.
+    Rising = converging, falling = diverging. ``drift`` has :data:`CONVERGENCE_COLUMNS`."""
+    note = time_plot_note(drift, "Convergence of sides over time",
+                          "a plot of convergence over time", freq)
+    if note is not None:
+        return note
+    bins = sorted(pd.to_datetime(drift["bin"]).unique())
+    pairs = sorted({(a, b) for a, b in zip(drift["a"], drift["b"], strict=True)},
+                   key=lambda p: -int(drift[(drift["a"] == p[0]) & (drift["b"] == p[1])]
+                                      [["n_a", "n_b"]].sum().sum()))
+    labels = labels or {}
+    ncols = min(3, len(pairs))
+    nrows = -(-len(pairs) // ncols)
+    finite = drift[["lo", "similarity"]].to_numpy(dtype=float)
+    ymin = float(np.floor(np.nanmin(finite) * 10) / 10) if np.isfinite(finite).any() else 0.0
+    with st.style():
+        fig = st.new_figure(st.DOUBLE, 1.9 * nrows + 0.6)
+        axes = fig.subplots(nrows, ncols, squeeze=False, sharex=True, sharey=True)
+        for k, (a, b) in enumerate(pairs):
+            ax = axes[k // ncols][k % ncols]
+            d = st.on_bins(drift[(drift["a"] == a) & (drift["b"] == b)].sort_values("bin"),
+                           st.full_bins(bins))
+            x = d["bin"]
+            ax.fill_between(x, d["lo"], d["hi"], color="0.6", alpha=0.35, lw=0)
+            ax.plot(x, d["similarity"], color="black", marker="o", ms=2.5)
+            for xi, yi, na, nb in zip(x, d["similarity"], d["n_a"].fillna(0), d["n_b"].fillna(0),
+                                      strict=True):
+                if np.isfinite(yi):
+                    ax.annotate(f"{int(na)}/{int(nb)}", (xi, yi), xytext=(0, 4),
+                                textcoords="offset points", ha="center", fontsize=st.SMALL,
+                                color="0.35")
+            la = labels.get(a, st.side_label(registry, a))
+            lb = labels.get(b, st.side_label(registry, b))
+            ax.set_title(f"{st.short(la, 18)} vs {st.short(lb, 18)}", loc="left",
+                         fontsize=st.BASE)
+            ax.set_ylim(ymin, 1.0)
+            st.date_axis(ax, bins, freq, max_ticks=4)
+            if k % ncols == 0:
+                ax.set_ylabel("cosine similarity")
+            if k + ncols >= len(pairs):                # nothing drawn below this panel
+                ax.set_xlabel(f"{st.bin_description(freq)} starting")
+                ax.xaxis.set_tick_params(labelbottom=True)
+        for k in range(len(pairs), nrows * ncols):
+            axes[k // ncols][k % ncols].set_visible(False)
+        fig.suptitle(title or "Convergence of sides (line: similarity of the two sides' mean "
+                     f"statement vectors per {st.bin_description(freq)};\nband: 95% bootstrap "
+                     "interval; numbers: statements of each side; gap: a side without statements)",
+                     x=0.01, ha="left")
+    return fig
+
+
+def side_pairs(sides: list[str]) -> list[tuple[str, str]]:
+    """All unordered pairs of ``sides`` in the given order."""
+    return list(combinations(sides, 2))

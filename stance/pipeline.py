@@ -1,0 +1,369 @@
+"""The whole run, from a corpus folder to figures, tables and ``manifest.json``.
+
+``run(path, config=..., out=...)`` reads the corpus, extracts statements, embeds them (with the disk
+cache), fits frames, computes the comparisons and draws every figure. Defaults come from the
+corpus's ``corpus.yaml``; a config file (YAML) overrides them. Outputs carry no timestamps, so a
+re-run with nothing changed writes identical bytes.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from stance.config import PROJECT_ROOT, default_corpus_path
+
+#: the defaults of a run; corpus.yaml, then a config file, then keyword overrides replace them
+DEFAULT_CONFIG: dict[str, Any] = {
+    "model": None,            # sentence-transformers model name or path; None = all-MiniLM-L6-v2
+    "seed": 0,                # every random choice (bootstrap, permutations, UMAP) derives from it
+    "time_bin": "W",          # pandas frequency for comparisons over time
+    "level": "speaker",       # grouping for speaker figures: speaker | organisation | side
+    "n_boot": 1000,           # bootstrap resamples for intervals
+    "n_perm": 999,            # permutations for tests
+    "frames": {"reducer": "auto", "clusterer": "auto", "reassign_outliers": True},
+    "sides": None,            # the two sides to contrast; None = the two with most statements
+    "axes": None,             # frame axes; None = corpus.yaml's axes
+    "targets": None,          # stance targets; None = corpus.yaml's targets
+    "figures": "all",         # "all" or a list of figure names
+    "formats": ["png", "pdf"],
+    "min_statements": 2,      # speakers with fewer attributed statements are left out of figures
+    "max_groups": 12,         # at most this many speakers (most statements) in speaker figures
+    "max_sides": 4,           # at most this many sides in side figures (configured sides first)
+    "speakers": None,         # registry file; None = the corpus's own, else the default corpus's
+}
+
+#: keys of corpus.yaml that set run defaults
+CORPUS_KEYS = ("time_bin", "axes", "targets", "model", "seed", "sides", "level")
+
+
+def merge(base: dict, override: dict) -> dict:
+    """Recursive dict merge: values of ``override`` replace those of ``base``."""
+    out = copy.deepcopy(base)
+    for key, value in (override or {}).items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def load_config_file(path: str | Path) -> dict:
+    """Read a run config (YAML mapping); unknown keys are an error naming the file."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: a run config must be a YAML mapping of settings")  # noqa: TRY004
+    unknown = sorted(set(data) - set(DEFAULT_CONFIG))
+    if unknown:
+        raise ValueError(f"{path}: unknown settings {unknown}; known: {sorted(DEFAULT_CONFIG)}")
+    return data
+
+
+def resolve_config(corpus_config: dict, config_file: str | Path | None = None,
+                   overrides: dict | None = None) -> dict:
+    """Defaults, then the corpus's corpus.yaml, then a config file, then ``overrides``."""
+    config = merge(DEFAULT_CONFIG, {k: corpus_config[k] for k in CORPUS_KEYS
+                                    if corpus_config.get(k) is not None})
+    if config_file:
+        config = merge(config, load_config_file(config_file))
+    return merge(config, overrides or {})
+
+
+def default_out_dir(corpus_name: str) -> Path:
+    """``figures/<corpus name>/`` of the checkout."""
+    return PROJECT_ROOT / "figures" / corpus_name
+
+
+#: figure names in drawing order; files are ``<k>_<name>.<ext>`` with k = 1..7
+FIGURE_NAMES = ("statement_map", "frame_shares_by_speaker", "frame_shares_over_time",
+                "speaker_similarity", "convergence", "distinctive_terms", "frame_axes")
+
+
+@dataclass
+class RunResult:
+    """What a run produced."""
+
+    out: Path
+    config: dict
+    outputs: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    statements: Any = None
+    frames: Any = None
+    tables: dict = field(default_factory=dict)
+
+
+class _Stages:
+    """Numbered stage lines ("[3/7] embed: ...") on stdout."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total, self.k, self.enabled = total, 0, enabled
+
+    def __call__(self, text: str) -> None:
+        self.k += 1
+        if self.enabled:
+            print(f"[{self.k}/{self.total}] {text}", flush=True)
+
+    def detail(self, text: str) -> None:
+        if self.enabled:
+            print(f"      {text}", flush=True)
+
+
+def _selected_figures(cfg: dict) -> list[str]:
+    chosen = cfg.get("figures", "all")
+    if chosen in (None, "all"):
+        return list(FIGURE_NAMES)
+    chosen = [chosen] if isinstance(chosen, str) else list(chosen)
+    unknown = [c for c in chosen if c not in FIGURE_NAMES]
+    if unknown:
+        raise ValueError(f"config 'figures': unknown figure(s) {unknown}; known: "
+                         f"{list(FIGURE_NAMES)} or 'all'")
+    return [n for n in FIGURE_NAMES if n in chosen]
+
+
+def _check_config(cfg: dict) -> None:
+    if cfg["level"] not in ("speaker", "organisation", "side"):
+        raise ValueError(f"config 'level' must be speaker, organisation or side, "
+                         f"got {cfg['level']!r}")
+    bad = [f for f in cfg["formats"] if f not in ("png", "pdf", "svg")]
+    if bad:
+        raise ValueError(f"config 'formats': unsupported {bad}; use png, pdf, svg")
+    for key in ("seed", "n_boot", "min_statements", "max_groups", "max_sides"):
+        if not isinstance(cfg[key], int) or cfg[key] < 0:
+            raise ValueError(f"config {key!r} must be a non-negative integer, got {cfg[key]!r}")
+    if cfg["sides"] is not None and (not isinstance(cfg["sides"], list) or len(cfg["sides"]) < 2):
+        raise ValueError("config 'sides' must be a list of at least two side ids (or null)")
+
+
+def _input_files(corpus: Any) -> tuple[Path, list[Path], dict]:
+    """(corpus root, input files under it, {name: sha256} of inputs outside it)."""
+    from stance.output import sha256_file
+
+    root = corpus.path if corpus.path.is_dir() else corpus.path.parent
+    files = {root / rel.split(":")[0] for rel in corpus.report.files_read}
+    if corpus.path.is_file():
+        files.add(corpus.path)
+    outside = {}
+    for extra in (root / "corpus.yaml", getattr(corpus.registry, "path", None)):
+        if extra is None or not Path(extra).is_file():
+            continue
+        if Path(extra).resolve().is_relative_to(root.resolve()):
+            files.add(Path(extra))
+        else:
+            outside[f"speakers: {Path(extra).parent.name}/{Path(extra).name}"] = sha256_file(extra)
+    return root, sorted(p for p in files if p.is_file()), outside
+
+
+def _registry_and_axes(corpus: Any, cfg: dict, notes: list[str]) -> Any:
+    """Use the configured registry, or the default corpus's registry and axes when the corpus
+    has none of its own (noted), so that a bare folder of articles still gets sides."""
+    from stance.speakers import load_registry
+
+    if cfg.get("speakers"):
+        corpus.registry = load_registry(cfg["speakers"])
+        return corpus
+    default = default_corpus_path()
+    same = corpus.path.resolve() == default.resolve()
+    if not same and len(corpus.registry or []) == 0 and (default / "speakers.yaml").is_file():
+        corpus.registry = load_registry(default / "speakers.yaml")
+        notes.append(f"{corpus.name} has no speaker registry; used the default corpus's "
+                     f"({default.name}/speakers.yaml). Set 'speakers' in a run config to change.")
+    if not same and not cfg.get("axes") and (default / "corpus.yaml").is_file():
+        default_cfg = yaml.safe_load((default / "corpus.yaml").read_text(encoding="utf-8")) or {}
+        if default_cfg.get("axes"):
+            cfg["axes"] = default_cfg["axes"]
+            notes.append(f"{corpus.name} has no frame axes; used the default corpus's "
+                         f"({default.name}/corpus.yaml). Set 'axes' in a run config to change.")
+    return corpus
+
+
+def _frames(statements: pd.DataFrame, vectors: np.ndarray, cfg: dict, notes: list[str]):
+    """(statements with a frame column, frames table, method) or a single frame for < 2 rows."""
+    from stance.frames import FrameModel
+
+    if len(statements) < 2:
+        notes.append(f"{len(statements)} statement(s): too few to find frames; all in frame 0.")
+        frames = pd.DataFrame({"frame": [0] * bool(len(statements)),
+                               "label": ["all statements"] * bool(len(statements))})
+        return statements.assign(frame=0), frames, "too few statements for frames"
+    model = FrameModel(**(cfg.get("frames") or {}), random_state=cfg["seed"])
+    model.fit(statements, vectors)
+    return model.statements_, model.frames_, model.method_
+
+
+def _draw(name: str, table: pd.DataFrame, registry: Any, tables: dict, cfg: dict):
+    from stance import figures
+
+    freq = cfg["time_bin"]
+    if name == "statement_map":
+        return figures.statement_map(table, registry, method=tables.get("_map_method", "UMAP"))
+    if name == "frame_shares_by_speaker":
+        return figures.frame_shares_by_speaker(table, registry, footnote=tables.get("_omitted"))
+    if name == "frame_shares_over_time":
+        return figures.frame_shares_over_time(table, registry, freq=freq)
+    if name == "speaker_similarity":
+        return figures.similarity_matrix(table, registry, sides=tables.get("_group_sides"),
+                                         footnote=tables.get("_omitted"))
+    if name == "convergence":
+        return figures.convergence(table, registry, freq=freq)
+    if name == "distinctive_terms":
+        a, b = tables.get("_contrast") or ("", "")
+        return figures.distinctive_terms(table, registry, a=a, b=b)
+    return figures.frame_axes(table, registry, freq=freq, footnote=tables.get("_omitted"))
+
+
+def _remove_stale(out_dir: Path, written: set[Path]) -> None:
+    """Delete outputs a previous run listed in its manifest that this run did not write."""
+    import json
+
+    from stance.manifest import MANIFEST_NAME
+
+    manifest = out_dir / MANIFEST_NAME
+    if not manifest.is_file():
+        return
+    try:
+        old = json.loads(manifest.read_text(encoding="utf-8")).get("outputs", {})
+    except (json.JSONDecodeError, AttributeError):
+        return
+    keep = {p.resolve() for p in written}
+    for rel in old:
+        path = (out_dir / rel)
+        if path.is_file() and path.resolve() not in keep:
+            path.unlink()
+
+
+def run(path: str | Path | None = None, *, config: str | Path | None = None,
+        out: str | Path | None = None, overrides: dict | None = None,
+        progress: bool = True, nlp: Any = None, model: Any = None,
+        cache_dir: str | Path | None = None) -> RunResult:
+    """Run the whole analysis on the corpus at ``path`` (default: the default corpus).
+
+    Stages: read -> extract statements -> embed (disk cache) -> fit frames -> comparisons ->
+    figures -> manifest. Writes into ``out`` (default ``figures/<corpus name>/``):
+    ``statements.csv/.parquet``, ``frames.csv/.parquet``, for each figure ``<k>_<name>.png/.pdf``
+    and the table behind it ``<k>_<name>.csv``, and ``manifest.json``. ``nlp`` and ``model``
+    take already loaded spaCy / sentence-transformers objects (tests, notebooks); ``cache_dir``
+    is the embedding cache folder.
+    """
+    from stance import tables as T
+    from stance.corpus import read_corpus
+    from stance.embed import embed, load_model, model_fingerprint
+    from stance.extract import extract_statements
+    from stance.figures import data
+    from stance.manifest import write_manifest
+    from stance.output import save_figure, write_table
+
+    stage = _Stages(7, progress)
+    corpus = read_corpus(path if path is not None else default_corpus_path())
+    cfg = resolve_config(corpus.config, config, overrides)
+    _check_config(cfg)
+    names = _selected_figures(cfg)
+    out_dir = Path(out) if out else default_out_dir(corpus.name)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    arts = corpus.articles
+    span = (f", {arts['date'].min():%Y-%m-%d} to {arts['date'].max():%Y-%m-%d}"
+            if len(arts) else "")
+    stage(f"read: {len(arts)} articles from {corpus.path}{span}")
+    for where, why in corpus.report.skipped:
+        stage.detail(f"skipped {where}: {why}")
+    notes: list[str] = []
+    corpus = _registry_and_axes(corpus, cfg, notes)
+    for note in notes:
+        stage.detail(note)
+
+    statements = extract_statements(corpus, nlp=nlp, progress=progress or None)
+    statements = T.normalize_statements(statements)
+    resolved = int((statements["speaker"] != "").sum())
+    stage(f"extract: {len(statements)} statements, {resolved} with a resolved speaker")
+
+    st_model = load_model(model if model is not None else cfg["model"])
+    fingerprint = model_fingerprint(st_model)
+    if len(statements):
+        vectors = embed(statements, st_model, cache_dir=cache_dir, progress=progress or None)
+    else:
+        vectors = np.zeros((0, 1), dtype=np.float32)
+    stage(f"embed: {vectors.shape[0]} vectors of dimension {vectors.shape[1]} "
+          f"(model {fingerprint[:12]})")
+
+    framed, frames, method = _frames(statements, vectors, cfg, notes)
+    stage(f"frames: {len(frames)} frames. {method}")
+
+    axes = cfg["axes"]
+    settings = data.Settings(seed=cfg["seed"], time_bin=cfg["time_bin"], level=cfg["level"],
+                             n_boot=cfg["n_boot"], sides=cfg["sides"], axes=axes,
+                             max_groups=cfg["max_groups"], max_sides=cfg["max_sides"],
+                             min_statements=cfg["min_statements"])
+
+    def embed_fn(texts: list[str]) -> np.ndarray:
+        return embed(list(texts), st_model, cache_dir=cache_dir, progress=False)
+
+    stage(f"compare: {', '.join(names)}")
+    tables = data.figure_tables(framed, vectors, frames, corpus.registry, settings,
+                                embed_fn=embed_fn, names=names,
+                                progress=stage.detail if progress else None)
+    written: list[Path] = []
+    written += write_table(framed, out_dir / "statements")
+    written += write_table(frames, out_dir / "frames")
+    stage(f"figures: {len(names)} figures ({', '.join(cfg['formats'])}) in {out_dir}")
+    from stance.figures.shares import single_bin_message
+    from stance.figures.style import bin_description, close, is_note
+
+    for k, name in enumerate(FIGURE_NAMES, start=1):
+        if name not in names:
+            continue
+        table = tables[name]
+        if is_note(table):
+            notes.append(f"{name}: {table['note'].iloc[0]}")
+        elif name in ("frame_shares_over_time", "convergence"):
+            msg = single_bin_message(table, "a plot over time", cfg["time_bin"])
+            if msg:
+                notes.append(f"{name}: drawn as a note. {msg}")
+        elif name == "frame_axes" and table["bin"].dropna().nunique() < 2:
+            notes.append("frame_axes: the panels over time are not drawn (fewer than two "
+                         f"{bin_description(cfg['time_bin'])}s).")
+        written += write_table(table, out_dir / f"{k}_{name}", formats=("csv",))
+        fig = _draw(name, table, corpus.registry, tables, cfg)
+        written += save_figure(fig, out_dir / f"{k}_{name}", formats=cfg["formats"])
+        close(fig)
+    _remove_stale(out_dir, set(written))
+    root, inputs, outside = _input_files(corpus)
+    extra = {
+        "corpus": corpus.name,
+        "model_fingerprint": fingerprint,
+        "seeds": {"seed": cfg["seed"], "frames_random_state": cfg["seed"],
+                  "umap_random_state": cfg["seed"], "bootstrap_seed": cfg["seed"]},
+        "frames_method": method,
+        "counts": {"articles": len(arts), "statements": len(statements),
+                   "resolved_statements": resolved, "frames": len(frames)},
+        "notes": notes,
+    }
+    if outside:
+        extra["inputs_outside_corpus"] = outside
+    if config:
+        from stance.output import sha256_file
+
+        extra["config_file"] = {"name": Path(config).name, "sha256": sha256_file(config)}
+    written.append(write_manifest(out_dir, inputs=inputs, input_root=root, config=cfg,
+                                  extra=extra))
+    stage(f"manifest: {len(written)} files written, manifest.json in {out_dir}")
+    for note in notes:
+        stage.detail(f"note: {note}")
+    return RunResult(out=out_dir, config=cfg, outputs=written, notes=notes,
+                     statements=framed, frames=frames, tables=tables)
+
+
+def verify(out: str | Path | None = None):
+    """Re-hash a run's outputs against its manifest (``stance.manifest.verify_outputs``)."""
+    from stance.config import default_corpus_path as _default
+    from stance.manifest import verify_outputs
+
+    return verify_outputs(out if out is not None else default_out_dir(_default().name))

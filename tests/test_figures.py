@@ -1,0 +1,172 @@
+"""Every figure function returns a Figure on small synthetic tables, draws a note where it must, and
+draws the same bytes twice."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from stance import figures
+from stance.figures import style
+from stance.output import save_figure
+from stance.speakers import registry_from_dict
+
+SIDES = ["armenia", "azerbaijan", "mediator"]
+BINS = pd.to_datetime(["2020-09-28", "2020-10-05", "2020-10-12", "2020-10-19"])
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return registry_from_dict({
+        "sides": [{"id": "armenia", "label": "Armenia", "colour": "#D55E00"},
+                  {"id": "azerbaijan", "label": "Azerbaijan", "colour": "#0072B2"},
+                  {"id": "mediator", "label": "Mediators", "colour": "#009E73"}],
+        "speakers": [{"id": f"{s}-{k}", "name": f"{s.title()} speaker {k}", "side": s,
+                      "kind": "person"} for s in SIDES for k in range(3)],
+    })
+
+
+def synthetic_tables(bins=BINS, seed: int = 0) -> dict[str, pd.DataFrame]:
+    """Small tables in the figures' column contracts, with known structure."""
+    rng = np.random.default_rng(seed)
+    speakers = [(f"{s}-{k}", f"{s.title()} speaker {k}", s) for s in SIDES for k in range(3)]
+    frames = [(0, "ceasefire talks"), (1, "shelling civilians"), (2, "military targets")]
+    points = pd.DataFrame([
+        {"statement_id": f"s{i}", "speaker": sp, "speaker_label": lab, "side": side,
+         "frame": i % 3, "frame_label": frames[i % 3][1],
+         "x": float(rng.normal(i % 3 * 3)), "y": float(rng.normal())}
+        for i, (sp, lab, side) in enumerate(speakers * 4)])
+    rows = []
+    for sp, lab, side in speakers:
+        counts = rng.integers(0, 6, size=3) + 1
+        for (f, fl), c in zip(frames, counts, strict=True):
+            share = c / counts.sum()
+            rows.append({"group": sp, "group_label": lab, "side": side, "frame": f,
+                         "frame_label": fl, "count": int(c), "n": int(counts.sum()),
+                         "share": share, "lo": max(0, share - 0.2), "hi": min(1, share + 0.2)})
+    speaker_shares = pd.DataFrame(rows)
+    rows = []
+    for side in SIDES:
+        for b in bins:
+            counts = rng.integers(0, 5, size=3) + 1
+            for (f, fl), c in zip(frames, counts, strict=True):
+                share = c / counts.sum()
+                rows.append({"group": side, "bin": b, "frame": f, "frame_label": fl,
+                             "count": int(c), "n": int(counts.sum()), "share": share,
+                             "lo": max(0, share - 0.15), "hi": min(1, share + 0.15)})
+    time_shares = pd.DataFrame(rows)
+    sim = pd.DataFrame([{"a": a[0], "b": b[0], "a_label": a[1], "b_label": b[1],
+                         "similarity": 0.6 + 0.04 * i, "lo": 0.5 + 0.04 * i,
+                         "hi": 0.7 + 0.04 * i, "n_a": 5, "n_b": 7, "small_n": i % 2 == 0}
+                        for i, (a, b) in enumerate((a, b) for a in speakers for b in speakers
+                                                   if a[0] <= b[0])])
+    drift = pd.DataFrame([{"bin": b, "a": a, "b": c, "similarity": 0.7 + 0.03 * i,
+                           "lo": 0.6 + 0.03 * i, "hi": 0.8 + 0.03 * i, "n_a": 4, "n_b": 6}
+                          for a, c in figures.similarity.side_pairs(SIDES)
+                          for i, b in enumerate(bins)])
+    words = [f"word{i}" for i in range(60)]
+    z = np.linspace(-4, 4, len(words))
+    terms = pd.DataFrame({"term": words, "count_a": np.arange(60) + 1,
+                          "count_b": 60 - np.arange(60), "count": np.full(60, 61), "z": z})
+    rows = []
+    for axis in ("harm", "escalation"):
+        for sp, lab, side in speakers:
+            rows.append({"axis": axis, "pole_a": "civilians killed", "pole_b": "targets hit",
+                         "level": "speaker", "group": sp, "group_label": lab, "side": side,
+                         "bin": pd.NaT, "position": float(rng.normal(0, 0.05)), "lo": -0.1,
+                         "hi": 0.1, "n": 4})
+        for side in SIDES:
+            for b in bins:
+                rows.append({"axis": axis, "pole_a": "civilians killed", "pole_b": "targets hit",
+                             "level": "side", "group": side, "group_label": side, "side": side,
+                             "bin": b, "position": float(rng.normal(0, 0.05)), "lo": -0.1,
+                             "hi": 0.1, "n": 4})
+    positions = pd.DataFrame(rows, columns=figures.AXIS_COLUMNS)
+    return {"statement_map": points, "frame_shares_by_speaker": speaker_shares,
+            "frame_shares_over_time": time_shares, "speaker_similarity": sim,
+            "convergence": drift, "distinctive_terms": terms, "frame_axes": positions}
+
+
+def draw(name: str, table: pd.DataFrame, registry) -> Figure:
+    fn = figures.FIGURES[name]
+    if name == "distinctive_terms":
+        return fn(table, registry, a="armenia", b="azerbaijan")
+    return fn(table, registry)
+
+
+def texts(fig: Figure) -> str:
+    return " ".join(t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text")))
+
+
+@pytest.mark.parametrize("name", list(figures.FIGURES))
+def test_each_figure_is_drawn_from_its_table(name, registry):
+    tables = synthetic_tables()
+    fig = draw(name, tables[name], registry)
+    assert isinstance(fig, Figure)
+    width = fig.get_size_inches()[0]
+    assert width in (figures.SINGLE, figures.DOUBLE)
+    # a real plot, not a note: it has data-bearing axes
+    assert any(ax.axison for ax in fig.axes)
+    assert "cannot" not in texts(fig) and "not drawn" not in texts(fig)
+
+
+@pytest.mark.parametrize("name", list(figures.FIGURES))
+def test_fonts_are_at_least_7_points(name, registry):
+    fig = draw(name, synthetic_tables()[name], registry)
+    fig.canvas.draw() if hasattr(fig.canvas, "draw") else None
+    sizes = [t.get_fontsize() for t in fig.findobj(lambda o: hasattr(o, "get_fontsize"))
+             if getattr(t, "get_text", lambda: "")()]
+    assert sizes and min(sizes) >= style.SMALL
+
+
+def test_side_colours_come_from_the_registry(registry):
+    fig = draw("frame_shares_over_time", synthetic_tables()["frame_shares_over_time"], registry)
+    colours = {line.get_color().upper() for ax in fig.axes for line in ax.get_lines()}
+    assert {"#D55E00", "#0072B2", "#009E73"} <= colours
+
+
+@pytest.mark.parametrize("name", ["frame_shares_over_time", "convergence"])
+def test_single_time_bin_draws_a_note_that_says_why(name, registry):
+    table = synthetic_tables(bins=BINS[:1])[name]
+    fig = draw(name, table, registry)
+    assert not any(ax.axison for ax in fig.axes)
+    text = texts(fig)
+    assert "one week" in text and "at least two" in text
+
+
+def test_frame_axes_with_one_bin_keeps_speakers_and_notes_time(registry):
+    table = synthetic_tables(bins=BINS[:1])["frame_axes"]
+    fig = draw("frame_axes", table, registry)
+    assert sum(ax.axison for ax in fig.axes) == 2      # the two speaker panels, no time panels
+    assert "Over time: not drawn" in texts(fig)
+
+
+@pytest.mark.parametrize("name", list(figures.FIGURES))
+def test_note_tables_become_note_figures(name, registry):
+    fig = draw(name, style.note_table("Too few statements: 1 side has statements."), registry)
+    assert not any(ax.axison for ax in fig.axes)
+    assert "Too few statements" in texts(fig)
+
+
+def test_figures_repeat_byte_for_byte(tmp_path, registry):
+    tables = synthetic_tables()
+    for run in ("a", "b"):
+        for name in ("statement_map", "distinctive_terms"):
+            save_figure(draw(name, tables[name], registry), tmp_path / run / name,
+                        formats=("png", "pdf", "svg"))
+    for path in sorted((tmp_path / "a").iterdir()):
+        assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
+
+
+def test_projection_is_seeded_and_handles_tiny_inputs():
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(12, 8))
+    xy1, method = figures.project_statements(vectors, seed=3)
+    xy2, _ = figures.project_statements(vectors, seed=3)
+    assert method == "UMAP" and xy1.shape == (12, 2)
+    assert np.array_equal(xy1, xy2)
+    for n in (0, 1, 2, 4):
+        xy, method = figures.project_statements(vectors[:n])
+        assert xy.shape == (n, 2) and method == "PCA"

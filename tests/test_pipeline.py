@@ -1,0 +1,138 @@
+"""The whole run: `stance run` on a small invented corpus (four articles in four weeks) twice gives
+byte-identical files, `stance verify` passes and catches a changed file, a corpus with a single
+date gets a note in place of each plot over time, and bad configs fail with clear errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from stance import pipeline
+from stance.cli import main as cli_main
+from stance.manifest import verify_outputs
+
+CORPUS = Path(__file__).resolve().parent / "fixtures" / "pipeline" / "two-rivers"
+FAST = {"n_boot": 200}
+NAMES = [f"{k}_{n}" for k, n in enumerate(pipeline.FIGURE_NAMES, start=1)]
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory, nlp, st_model):
+    """The invented corpus run twice into two folders (the second run reuses the cache)."""
+    root = tmp_path_factory.mktemp("runs")
+    cache = root / "cache"
+    a = pipeline.run(CORPUS, out=root / "a", overrides=FAST, progress=False, nlp=nlp,
+                     model=st_model, cache_dir=cache)
+    b = pipeline.run(CORPUS, out=root / "b", overrides=FAST, progress=False, nlp=nlp,
+                     model=st_model, cache_dir=cache)
+    return a, b
+
+
+def test_every_output_is_written(runs):
+    a, _ = runs
+    names = {p.name for p in a.out.iterdir()}
+    for table in ("statements", "frames"):
+        assert {f"{table}.csv", f"{table}.parquet"} <= names
+    for stem in NAMES:
+        assert {f"{stem}.png", f"{stem}.pdf", f"{stem}.csv"} <= names
+    assert "manifest.json" in names
+
+
+def test_rerun_gives_byte_identical_files(runs):
+    a, b = runs
+    files_a = sorted(p.name for p in a.out.iterdir())
+    assert files_a == sorted(p.name for p in b.out.iterdir())
+    for name in files_a:
+        assert (a.out / name).read_bytes() == (b.out / name).read_bytes(), name
+
+
+def test_manifest_lists_inputs_config_versions_and_outputs(runs):
+    a, _ = runs
+    manifest = json.loads((a.out / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(manifest["inputs"]) == [
+        "articles/2021-03-01_valley-fighting.txt", "articles/2021-03-09_mirel-shelling.txt",
+        "articles/2021-03-16_council-talks.txt", "articles/2021-03-24_truce.txt",
+        "corpus.yaml", "speakers.yaml"]
+    assert manifest["config"]["n_boot"] == 200 and manifest["config"]["time_bin"] == "W"
+    assert manifest["packages"]["matplotlib"] != "missing"
+    assert len(manifest["model_fingerprint"]) == 64
+    assert manifest["seeds"]["seed"] == 0
+    assert set(manifest["outputs"]) == {p.name for p in a.out.iterdir()} - {"manifest.json"}
+    text = (a.out / "manifest.json").read_text(encoding="utf-8")
+    assert str(a.out) not in text and "2026" not in text   # no output path, no timestamps
+
+
+def test_tables_hold_the_numbers_behind_the_figures(runs):
+    a, _ = runs
+    statements = pd.read_parquet(a.out / "statements.parquet")
+    assert len(statements) >= 15 and "frame" in statements.columns
+    assert set(statements["side"]) >= {"northland", "southland", "council"}
+    shares = pd.read_csv(a.out / "3_frame_shares_over_time.csv")
+    assert shares["bin"].nunique() == 4                       # four weeks
+    sums = shares.groupby(["group", "bin"])["share"].sum()
+    assert ((sums - 1).abs() < 1e-5).all()                    # normalised within side and week
+    by_speaker = pd.read_csv(a.out / "2_frame_shares_by_speaker.csv")
+    assert by_speaker["lo"].notna().all()      # speakers quoted in several articles: intervals
+    assert (by_speaker["lo"] <= by_speaker["share"] + 1e-9).all()
+    assert (by_speaker["share"] <= by_speaker["hi"] + 1e-9).all()
+    drift = pd.read_csv(a.out / "5_convergence.csv")
+    assert drift["bin"].nunique() >= 2
+    axes = pd.read_csv(a.out / "7_frame_axes.csv")
+    assert set(axes["axis"]) == {"harm", "escalation"}
+    assert axes["bin"].notna().any() and axes["bin"].isna().any()
+    assert not a.notes                                        # every comparison was made
+
+
+def test_verify_passes_and_detects_a_changed_file(runs, tmp_path):
+    a, _ = runs
+    assert verify_outputs(a.out).passed
+    copy = tmp_path / "copy"
+    shutil.copytree(a.out, copy)
+    with open(copy / "4_speaker_similarity.csv", "a", encoding="utf-8") as fh:
+        fh.write("tampered\n")
+    (copy / "1_statement_map.pdf").unlink()
+    (copy / "extra.txt").write_text("x", encoding="utf-8")
+    result = verify_outputs(copy)
+    assert not result.passed
+    assert result.changed == ["4_speaker_similarity.csv"]
+    assert result.missing == ["1_statement_map.pdf"]
+    assert result.unlisted == ["extra.txt"]
+    assert cli_main(["verify", str(copy)]) == 1
+    assert cli_main(["verify", str(a.out)]) == 0
+
+
+def test_single_date_corpus_gets_notes_for_time_plots(tmp_path, nlp, st_model):
+    corpus = tmp_path / "one-day"
+    shutil.copytree(CORPUS, corpus)
+    for path in sorted((corpus / "articles").iterdir())[1:]:
+        path.unlink()
+    result = pipeline.run(corpus, out=tmp_path / "out", overrides=FAST, progress=False, nlp=nlp,
+                          model=st_model, cache_dir=tmp_path / "cache")
+    for stem in NAMES:                                       # every figure is still drawn
+        assert (result.out / f"{stem}.png").stat().st_size > 0
+    shares = pd.read_csv(result.out / "3_frame_shares_over_time.csv")
+    assert shares["bin"].nunique() == 1                      # the numbers, one week
+    notes = "\n".join(result.notes)
+    for name in ("frame_shares_over_time", "convergence"):
+        assert f"{name}: drawn as a note. All statements fall in one week" in notes
+    assert "frame_axes: the panels over time are not drawn" in notes
+    manifest = json.loads((result.out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["notes"] == result.notes
+    assert verify_outputs(result.out).passed
+
+
+def test_config_file_overrides_and_unknown_keys_fail(tmp_path):
+    good = tmp_path / "run.yaml"
+    good.write_text("seed: 7\ntime_bin: D\nfigures: [statement_map]\n", encoding="utf-8")
+    cfg = pipeline.resolve_config({"time_bin": "W", "name": "x"}, good)
+    assert cfg["seed"] == 7 and cfg["time_bin"] == "D" and cfg["figures"] == ["statement_map"]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("sead: 7\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="bad.yaml.*sead"):
+        pipeline.resolve_config({}, bad)
+    with pytest.raises(ValueError, match="unknown figure"):
+        pipeline._selected_figures({"figures": ["pie_chart"]})
