@@ -45,6 +45,9 @@ __all__ = ["extract_article", "extract_statements", "find_quotes"]
 
 #: articles above which a progress bar is shown by default
 PROGRESS_MIN_ARTICLES = 5
+#: keep both statements when a verb of saying reports another ("Baku accused ..., the minister
+#: stated"); False keeps the inner one only
+NESTED_BOTH = True
 #: longer texts are parsed in pieces of at most this many characters (spaCy's memory grows with
 #: the document; coreference does not cross pieces)
 MAX_SEGMENT = 100_000
@@ -219,7 +222,7 @@ def extract_article(doc, article, registry=None,
         })
         prev, prev_end = r, c.sent_end
     rows.sort(key=lambda r: (r["start"], r["end"]))
-    return rows
+    return _repeated(rows)
 
 
 def _in_headline(c: Candidate, lines: list[tuple[int, int]]) -> bool:
@@ -300,33 +303,58 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
+def _weak(doc, c: Candidate) -> bool:
+    """A cue that is no verb of saying ("promised", "thinks", "welcomed")."""
+    return c.cue_i < 0 or doc[c.cue_i].lemma_.lower() not in lx.STRONG_CUES
+
+
 def _dedupe(doc, cands: list[Candidate], quotes: list[Quote]) -> list[Candidate]:
-    """Drop reports of reports (a statement whose content holds another's cue and speaker),
-    reported statements that repeat a direct quote, and duplicate spans."""
-    out: list[Candidate] = []
-    for c in cands:
+    """Resolve nesting and duplicates.
+
+    A statement inside another's content: a weak inner cue ("the spokesman says Machado
+    promised ...") is part of the outer statement and goes; an inner verb of saying under an
+    outer one ("Baku accused ..., the minister stated") gives two statements when
+    ``NESTED_BOTH`` is set, else the inner one only. Reported statements that repeat a direct
+    quote and duplicate spans go too."""
+    drop: set[int] = set()
+    for k, c in enumerate(cands):
         if c.end <= c.start:
+            drop.add(k)
             continue
-        drop = False
-        for d in cands:
-            if d is c:
+        for m, d in enumerate(cands):
+            if d is c or m in drop:
                 continue
             if c.evidence not in ("direct", "direct_adjacent") and d.cue_i >= 0 and \
                     d.mention is not None and (c.start, c.end) != (d.start, d.end) and \
                     _contains_speaker(doc, c, d):
-                # c's content contains statement d: c reports a report
-                drop = True
-                break
+                if _weak(doc, d) and not _weak(doc, c):
+                    drop.add(m)
+                elif not NESTED_BOTH:
+                    drop.add(k)
+                    break
+                continue
             if c.evidence not in ("direct", "direct_adjacent") and d.evidence == "direct":
                 size = c.end - c.start
                 if size and _overlap((c.start, c.end), (d.start, d.end)) >= 0.8 * size:
-                    drop = True
+                    drop.add(k)
                     break
-            if (c.start, c.end) == (d.start, d.end) and cands.index(d) < cands.index(c):
-                drop = True
+            if (c.start, c.end) == (d.start, d.end) and m < k:
+                drop.add(k)
                 break
-        if not drop:
-            out.append(c)
+    return [c for k, c in enumerate(cands) if k not in drop]
+
+
+def _repeated(rows: list[dict]) -> list[dict]:
+    """Drop a statement whose speaker and normalised text repeat an earlier one of the article
+    (pages that repeat their headline and lede)."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for r in rows:
+        key = (r["speaker"] or r["mention"].lower(), " ".join(r["text"].lower().split()))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(r)
     return out
 
 

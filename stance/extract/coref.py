@@ -25,6 +25,8 @@ from stance.extract.mentions import (
 )
 
 OTHER_SIDE = "other"
+#: nouns that mark the speaker of a sentence as the issuer of a document
+_ISSUED = {"statement", "release", "communique", "communiqué", "declaration", "readout"}
 
 
 @dataclass
@@ -39,6 +41,7 @@ class Resolved:
     mention_end: int
     category: str
     coref: bool = False
+    doc_issuer: bool = False  # named as the issuer of a statement or release
 
 
 class Resolver:
@@ -141,7 +144,8 @@ class Resolver:
         if sp is not None:
             return self._remember(self._from_speaker(sp, m, m.category))
         if m.form == "document":
-            ante = self._antecedent("organisation")
+            ante = next((r for r in reversed(self.history) if r.doc_issuer), None) \
+                or self._antecedent("organisation")
             if ante is not None:
                 return self._remember(Resolved(ante.speaker, ante.speaker_name, ante.side,
                                                m.text, m.start, m.end, "organisation", True))
@@ -156,6 +160,11 @@ class Resolver:
                     return self._remember(r)
                 return self._remember(Resolved("", full, "", m.text, m.start, m.end, "person",
                                                True))
+        if m.form == "role" and m.text.lower().startswith("the ") and j - i <= 4:
+            ante = self._same_head(m)
+            if ante is not None:
+                return self._remember(Resolved(ante.speaker, ante.speaker_name, ante.side,
+                                               m.text, m.start, m.end, ante.category, True))
         if m.form == "name":
             a, b = short_phrase(doc, i, j, head)
             name = doc[a:b].text
@@ -213,8 +222,21 @@ class Resolver:
         return Resolved("", "", "", m.text, m.start, m.end, "plural")
 
     def _remember(self, r: Resolved) -> Resolved:
+        if r.mention_start >= 0:
+            sent = self.doc.char_span(r.mention_start, r.mention_end, alignment_mode="expand")
+            if sent is not None and any(t.lemma_.lower() in _ISSUED for t in sent.sent):
+                r.doc_issuer = True
         self.history.append(r)
         return r
+
+    def _same_head(self, m: Mention) -> Resolved | None:
+        """"the attorney general", "the military": the last speaker whose mention has that
+        head word."""
+        for r in reversed(self.history):
+            if r.mention and m.head in r.mention.lower().replace("’", "'").split() and \
+                    (r.speaker or r.side) and r.mention_start != m.start:
+                return r
+        return None
 
     def issuer(self, name: str) -> Resolved:
         """The speaker of authored text (an article's author)."""

@@ -102,6 +102,14 @@ MULTI_PARTY = ("both sides", "both parties", "both countries", "the two sides", 
 BOILERPLATE = frozenset({"read more", "other news", "print the page", "more about", "share",
                          "related", "see also", "advertisement", "subscribe", "photo", "©"})
 
+#: cues that mark speech with any subject; the others need a subject that can speak
+#: ("International law demands ...", "The footage shows ..." are no statements)
+STRONG_CUES = frozenset({"say", "tell", "claim", "deny", "accuse", "allege", "insist", "add",
+                         "argue", "write", "state", "stress", "assert", "declare", "announce",
+                         "tweet", "reply", "respond", "admit", "acknowledge", "complain",
+                         "warn", "urge", "contend", "reiterate", "repeat", "explain", "confirm",
+                         "report", "condemn", "reject", "vow", "threaten"})
+
 #: head nouns of subjects that can speak (besides names and personal pronouns)
 SPEAKER_NOUNS = PERSON_NOUNS | frozenset({
     "ministry", "government", "army", "force", "forces", "military", "side", "sides", "party",
@@ -120,4 +128,14 @@ SPEAKER_NOUNS = PERSON_NOUNS | frozenset({
     "militants", "separatists", "rebels", "volunteers", "soldiers", "victims", "survivors",
     "refugees", "locals", "villagers", "civilians", "citizens", "family", "families", "mother",
     "father", "participants", "members", "member", "chief", "officer", "officers",
+    "nominee", "candidate", "company", "campaign", "lawmaker", "lawmakers", "lawyer", "lawyers",
+    "attorney", "critic", "critics", "voter", "voters", "judge", "fund", "researcher",
+    "researchers", "manager", "moderator", "speechwriter", "economist", "economists", "aide",
+    "aides", "adviser", "advisers", "senator", "senators", "politician", "politicians",
+    "supporter", "supporters", "opponent", "opponents", "organizer", "organizers", "worker",
+    "workers", "student", "students", "teacher", "professor", "scientist", "scientists",
+    "executive", "executives", "spokesman", "spokeswoman", "firm", "bank", "democrats", "republicans", "white", "house", "ngo",
+    "commission", "board", "panel", "institute", "center", "centre", "foundation",
+    "network", "magazine", "poll", "survey", "study", "investigators",
+    "prosecutors", "navy", "guard", "president", "premier", "pm",
 })

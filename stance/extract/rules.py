@@ -64,6 +64,9 @@ def is_cue(tok: Token) -> bool:
     if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and tok.tag_.startswith("VB")):
         return False
     lem = tok.lemma_.lower()
+    if lem == "call" and not any(c.dep_ in ("xcomp", "oprd", "ccomp") or c.dep_ == "prep" and
+                                 c.lower_ in ("for", "on", "upon") for c in tok.children):
+        return False  # "called X" (on the phone), "called up reserves"
     return lem in lx.CLAUSE_VERBS or lem in lx.OBJECT_VERBS
 
 
@@ -78,7 +81,10 @@ def subject_of(v: Token, depth: int = 0) -> Token | None:
         return None
     subjects = [c for c in v.children if c.dep_ == "nsubj"]
     if subjects:
-        return subjects[-1]  # the one next to the verb when the parser made several
+        subj = subjects[-1]  # the one next to the verb when the parser made several
+        if subj.lower_ in ("who", "which", "that") and v.dep_ == "relcl":
+            return v.head  # "the ministry, which said ..."
+        return subj
     if any(c.dep_ in ("nsubjpass", "csubj", "csubjpass", "expl") for c in v.children):
         return None
     for c in v.lefts:
@@ -182,6 +188,16 @@ def content_range(v: Token, cues: set[int]) -> tuple[tuple[int, int], str] | Non
         return (_cut_at_cues(doc, rng, v, cues), cue)
     if left_cc:
         return (_cut_at_cues(doc, _subtree_range(left_cc[0]), v, cues), cue)
+    if v.dep_ == "parataxis" and not any(c.dep_ in ("ccomp", "xcomp") for c in v.children):
+        # "The latest test, North Korea said, was its biggest yet": the longer part
+        a, b = _subtree_range(v)
+        sent = v.sent
+        before = _trim(doc, sent.start, a)
+        after = _trim(doc, b, sent.end)
+        size = [sum(len(t.text) for t in doc[x:y]) for x, y in (before, after)]
+        best = before if size[0] >= size[1] else after
+        if best[1] - best[0] >= 2:
+            return best, cue
     small = [c for c in v.rights if c.dep_ == "dobj" and any(
         g.dep_ == "acl" and g.tag_ in ("VBN", "VBG") and g.i > c.i for g in c.children)]
     if small and lem in lx.CLAUSE_VERBS:
@@ -267,7 +283,10 @@ def reported(doc: Doc, quotes: list[Quote], used: set[int]) -> list[Candidate]:
         subj = subject_of(v)
         if subj is None:
             subj = cited_object(v)  # "Trend reports citing the statement of X"
-        if subj is None or in_quote(subj.idx, quotes) or not speaker_like(subj):
+        if subj is None or in_quote(subj.idx, quotes):
+            continue
+        if not speaker_like(subj) and (v.lemma_.lower() not in lx.STRONG_CUES
+                                       or subj.lower_ in lx.NON_SPEAKERS):
             continue
         found = content_range(v, cues)
         if found is None:
@@ -439,6 +458,21 @@ def headline_lines(text: str, limit: int = 4) -> list[tuple[int, int]]:
     return spans
 
 
+_METADATA_WORDS = {"updated", "created", "posted", "published", "source", "photo", "video",
+                   "read", "tags", "share", "by", "date", "time", "live", "watch", "listen"}
+_FUNCTION_WORDS = {"of", "the", "for", "and", "de", "van", "von", "al", "bin", "to", "in"}
+
+
+def _name_like(who: str) -> bool:
+    """Words of a name or title: capitalised (function words aside), no metadata words."""
+    words = who.replace("’", "'").split()
+    if not words or any(ch in who for ch in "|/@#()[]"):
+        return False
+    if any(w.lower().strip(".,") in _METADATA_WORDS for w in words):
+        return False
+    return all(w[:1].isupper() or w.lower() in _FUNCTION_WORDS for w in words)
+
+
 def colon_headlines(text: str, lines: list[tuple[int, int]], doc: Doc) -> list[Candidate]:
     """"Hajiyev: Armenia targets civilians": a named speaker, a colon, a claim."""
     out: list[Candidate] = []
@@ -449,7 +483,8 @@ def colon_headlines(text: str, lines: list[tuple[int, int]], doc: Doc) -> list[C
         who, what = m.group("who"), m.group("what")
         if any(ch.isdigit() for ch in who) or len(who.split()) > 7 or len(what.split()) < 3:
             continue
-        if not who[:1].isupper():
+        if not _name_like(who) or what.rstrip().endswith(":") or \
+                sum(ch.isdigit() for ch in what) > len(what) // 3:
             continue
         ws = a + m.start("who")
         span = doc.char_span(ws, ws + len(who), alignment_mode="expand")
