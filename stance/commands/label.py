@@ -110,9 +110,11 @@ def _export(args: argparse.Namespace) -> int:
     print(f"wrote {len(sheet)} statements for target {target.name!r} to {out} "
           f"({sheet['speaker'].nunique()} speakers; {known} already labelled in {stored})")
     print(f"question: {target.question}")
+    extra = "".join(f" --{opt} {getattr(args, opt)}" for opt in ("speakers", "targets", "labels")
+                    if getattr(args, opt))
     print(f"fill the position column with one of: {', '.join(target.labels)} "
           "(leave it empty to skip a row), then run: stance label import "
-          f"{out}{' ' + str(args.path) if args.path else ''}")
+          f"{out}{' ' + str(args.path) if args.path else ''}{extra}")
     return 0
 
 
