@@ -86,7 +86,8 @@ def default_out_dir(corpus_name: str) -> Path:
 
 #: figure names in drawing order; files are ``<k>_<name>.<ext>`` with k = 1..7
 FIGURE_NAMES = ("statement_map", "frame_shares_by_speaker", "frame_shares_over_time",
-                "speaker_similarity", "convergence", "distinctive_terms", "frame_axes")
+                "speaker_similarity", "convergence", "distinctive_terms", "frame_axes",
+                "stance_by_side", "stance_over_time")
 
 
 @dataclass
@@ -177,12 +178,14 @@ def _registry_and_axes(corpus: Any, cfg: dict, notes: list[str]) -> Any:
         corpus.registry = load_registry(default / "speakers.yaml")
         notes.append(f"{corpus.name} has no speaker registry; used the default corpus's "
                      f"({default.name}/speakers.yaml). Set 'speakers' in a run config to change.")
-    if not same and not cfg.get("axes") and (default / "corpus.yaml").is_file():
+    if not same and (default / "corpus.yaml").is_file():
         default_cfg = yaml.safe_load((default / "corpus.yaml").read_text(encoding="utf-8")) or {}
-        if default_cfg.get("axes"):
-            cfg["axes"] = default_cfg["axes"]
-            notes.append(f"{corpus.name} has no frame axes; used the default corpus's "
-                         f"({default.name}/corpus.yaml). Set 'axes' in a run config to change.")
+        for key, what in (("axes", "frame axes"), ("targets", "stance targets")):
+            if not cfg.get(key) and default_cfg.get(key):
+                cfg[key] = default_cfg[key]
+                notes.append(f"{corpus.name} has no {what}; used the default corpus's "
+                             f"({default.name}/corpus.yaml). Set '{key}' in a run config to "
+                             "change.")
     return corpus
 
 
@@ -218,7 +221,14 @@ def _draw(name: str, table: pd.DataFrame, registry: Any, tables: dict, cfg: dict
     if name == "distinctive_terms":
         a, b = tables.get("_contrast") or ("", "")
         return figures.distinctive_terms(table, registry, a=a, b=b)
-    return figures.frame_axes(table, registry, freq=freq, footnote=tables.get("_omitted"))
+    if name == "frame_axes":
+        return figures.frame_axes(table, registry, freq=freq, footnote=tables.get("_omitted"))
+    from stance.figures.stance_targets import stance_by_side
+
+    targets = tables.get("_targets")
+    if name == "stance_by_side":
+        return stance_by_side(table, registry, freq=None, targets=targets)
+    return stance_by_side(table, registry, freq=freq, targets=targets)
 
 
 def _remove_stale(out_dir: Path, written: set[Path]) -> None:
@@ -301,7 +311,7 @@ def run(path: str | Path | None = None, *, config: str | Path | None = None,
     settings = data.Settings(seed=cfg["seed"], time_bin=cfg["time_bin"], level=cfg["level"],
                              n_boot=cfg["n_boot"], sides=cfg["sides"], axes=axes,
                              max_groups=cfg["max_groups"], max_sides=cfg["max_sides"],
-                             min_statements=cfg["min_statements"])
+                             min_statements=cfg["min_statements"], targets=cfg["targets"])
 
     def embed_fn(texts: list[str]) -> np.ndarray:
         return embed(list(texts), st_model, cache_dir=cache_dir, progress=False)
@@ -313,6 +323,8 @@ def run(path: str | Path | None = None, *, config: str | Path | None = None,
     written: list[Path] = []
     written += write_table(framed, out_dir / "statements")
     written += write_table(frames, out_dir / "frames")
+    if "stance_zero_shot" in tables:
+        written += write_table(tables["stance_zero_shot"], out_dir / "stance_zero_shot")
     stage(f"figures: {len(names)} figures ({', '.join(cfg['formats'])}) in {out_dir}")
     from stance.figures.shares import single_bin_message
     from stance.figures.style import bin_description, close, is_note
@@ -327,6 +339,9 @@ def run(path: str | Path | None = None, *, config: str | Path | None = None,
             msg = single_bin_message(table, "a plot over time", cfg["time_bin"])
             if msg:
                 notes.append(f"{name}: drawn as a note. {msg}")
+        elif name == "stance_over_time" and table["bin"].dropna().nunique() < 2:
+            notes.append("stance_over_time: drawn as a note (fewer than two "
+                         f"{bin_description(cfg['time_bin'])}s).")
         elif name == "frame_axes" and table["bin"].dropna().nunique() < 2:
             notes.append("frame_axes: the panels over time are not drawn (fewer than two "
                          f"{bin_description(cfg['time_bin'])}s).")

@@ -22,20 +22,27 @@ NAMES = [f"{k}_{n}" for k, n in enumerate(pipeline.FIGURE_NAMES, start=1)]
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory, nlp, st_model):
-    """The invented corpus run twice into two folders (the second run reuses the cache)."""
+    """The invented corpus run twice: through the API, then through the `stance run` command
+    (the second run reuses the embedding cache)."""
     root = tmp_path_factory.mktemp("runs")
     cache = root / "cache"
-    a = pipeline.run(CORPUS, out=root / "a", overrides=FAST, progress=False, nlp=nlp,
+    config = root / "run.yaml"
+    config.write_text("n_boot: 200\n", encoding="utf-8")
+    a = pipeline.run(CORPUS, config=config, out=root / "a", progress=False, nlp=nlp,
                      model=st_model, cache_dir=cache)
-    b = pipeline.run(CORPUS, out=root / "b", overrides=FAST, progress=False, nlp=nlp,
-                     model=st_model, cache_dir=cache)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("STANCE_CACHE_DIR", str(cache))
+        code = cli_main(["run", str(CORPUS), "--config", str(config), "--out", str(root / "b"),
+                         "--quiet"])
+    assert code == 0
+    b = pipeline.RunResult(out=root / "b", config=a.config)
     return a, b
 
 
 def test_every_output_is_written(runs):
     a, _ = runs
     names = {p.name for p in a.out.iterdir()}
-    for table in ("statements", "frames"):
+    for table in ("statements", "frames", "stance_zero_shot"):
         assert {f"{table}.csv", f"{table}.parquet"} <= names
     for stem in NAMES:
         assert {f"{stem}.png", f"{stem}.pdf", f"{stem}.csv"} <= names
@@ -58,6 +65,7 @@ def test_manifest_lists_inputs_config_versions_and_outputs(runs):
         "articles/2021-03-16_council-talks.txt", "articles/2021-03-24_truce.txt",
         "corpus.yaml", "speakers.yaml"]
     assert manifest["config"]["n_boot"] == 200 and manifest["config"]["time_bin"] == "W"
+    assert manifest["config_file"]["name"] == "run.yaml"
     assert manifest["packages"]["matplotlib"] != "missing"
     assert len(manifest["model_fingerprint"]) == 64
     assert manifest["seeds"]["seed"] == 0
@@ -85,6 +93,8 @@ def test_tables_hold_the_numbers_behind_the_figures(runs):
     assert set(axes["axis"]) == {"harm", "escalation"}
     assert axes["bin"].notna().any() and axes["bin"].isna().any()
     assert not a.notes                                        # every comparison was made
+    zero_shot = pd.read_parquet(a.out / "stance_zero_shot.parquet")
+    assert set(zero_shot["target"]) == {"ceasefire"}
 
 
 def test_verify_passes_and_detects_a_changed_file(runs, tmp_path):
@@ -120,6 +130,7 @@ def test_single_date_corpus_gets_notes_for_time_plots(tmp_path, nlp, st_model):
     for name in ("frame_shares_over_time", "convergence"):
         assert f"{name}: drawn as a note. All statements fall in one week" in notes
     assert "frame_axes: the panels over time are not drawn" in notes
+    assert "stance_over_time: drawn as a note" in notes
     manifest = json.loads((result.out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["notes"] == result.notes
     assert verify_outputs(result.out).passed

@@ -36,6 +36,7 @@ class Settings:
     n_boot: int = 1000
     sides: list[str] | None = None
     axes: Any = None
+    targets: Any = None
     max_groups: int = 12
     max_sides: int = 4
     min_statements: int = 2
@@ -302,6 +303,27 @@ def axis_positions(statements: pd.DataFrame, vectors: np.ndarray, registry: Any,
     return out[AXIS_COLUMNS]
 
 
+def stance_tables(statements: pd.DataFrame, vectors: np.ndarray, s: Settings,
+                  embed_fn: Callable[[list[str]], np.ndarray]) -> dict[str, Any]:
+    """Zero-shot stance toward the corpus's targets (:mod:`stance.targets`): the per-statement
+    table and the tables of figures 8 (by side) and 9 (by side over time)."""
+    from stance.targets import load_targets, stance_by_group, zero_shot_stance
+
+    targets = load_targets(s.targets if s.targets is not None else None, "run config targets")
+    if not targets:
+        note = note_table("The corpus has no stance targets (targets: in corpus.yaml or the run "
+                          "config).")
+        return {"stance_by_side": note, "stance_over_time": note, "_targets": []}
+    zs = zero_shot_stance(statements, vectors, targets, embed_fn=embed_fn)
+    st_in = statements.assign(side=statements["side"].replace("", "unknown"))
+    kw = {"by": "side", "targets": targets, "n_boot": s.n_boot, "seed": s.seed}
+    out = {"stance_zero_shot": zs, "_targets": targets,
+           "stance_by_side": stance_by_group(zs, st_in, freq=None, **kw)}
+    out["stance_over_time"] = (stance_by_group(zs, st_in, freq=s.time_bin, **kw) if s.time_bin
+                               else note_table("No time bin is set (time_bin: null)."))
+    return out
+
+
 def figure_tables(statements: pd.DataFrame, vectors: np.ndarray, frames: pd.DataFrame | None,
                   registry: Any, settings: Settings, *,
                   embed_fn: Callable[[list[str]], np.ndarray],
@@ -324,7 +346,21 @@ def figure_tables(statements: pd.DataFrame, vectors: np.ndarray, frames: pd.Data
         "convergence": lambda: side_convergence(st, vectors, s),
         "distinctive_terms": lambda: side_terms(st, s),
         "frame_axes": lambda: axis_positions(st, vectors, registry, s, embed_fn),
+        "stance_by_side": lambda: stance_parts("stance_by_side"),
+        "stance_over_time": lambda: stance_parts("stance_over_time"),
     }
+    cache: dict[str, Any] = {}
+
+    def stance_parts(name: str) -> Any:
+        if not cache:
+            try:
+                cache.update(stance_tables(st, vectors, s, embed_fn))
+            except ValueError as exc:
+                note = note_table(f"Not computed: {exc}")
+                cache.update({"stance_by_side": note, "stance_over_time": note,
+                              "_targets": []})
+        return cache[name]
+
     out: dict[str, Any] = {}
     for name, step in steps.items():
         if names is not None and name not in names:
@@ -344,5 +380,8 @@ def figure_tables(statements: pd.DataFrame, vectors: np.ndarray, frames: pd.Data
         out[name] = result
     out["_contrast"] = contrast_pair(st, s) if len(st) else None
     out["_omitted"] = omitted_note(st, s)
+    out["_targets"] = cache.get("_targets", [])
+    if "stance_zero_shot" in cache:
+        out["stance_zero_shot"] = cache["stance_zero_shot"]
     out["_group_sides"] = _group_side(st) if len(st) else {}
     return out
