@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -217,14 +218,19 @@ def _aligned(labels: pd.DataFrame, statements: pd.DataFrame, target: str) -> pd.
     return lab.merge(rows, on="statement_id", how="inner")
 
 
-def train_stance(labels: pd.DataFrame, statements: pd.DataFrame, vectors: Any, target: str,
-                 **params: Any) -> StanceClassifier:
+def train_stance(labels: pd.DataFrame | str | Path, statements: pd.DataFrame, vectors: Any,
+                 target: str, **params: Any) -> StanceClassifier:
     """A :class:`StanceClassifier` for ``target`` fitted on the labelled statements.
 
-    ``labels`` has ``statement_id, target, position`` (:func:`stance.labeling.read_labels`);
+    ``labels`` has ``statement_id, target, position``, or is the path of such a CSV (read with
+    :func:`stance.labeling.read_labels`, which names bad rows);
     labels of statements not in ``statements`` are ignored (count them with
     :func:`stance.labeling.match_labels`). ``params`` go to :class:`StanceClassifier`.
     """
+    if isinstance(labels, (str, Path)):
+        from stance.labeling import read_labels
+
+        labels = read_labels(labels)
     aligned = _aligned(labels, statements, target)
     if aligned.empty:
         raise ValueError(f"train_stance: no labels of target {target!r} match the statements")

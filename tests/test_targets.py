@@ -233,15 +233,18 @@ def test_classifier_api_and_calibration():
         StanceClassifier(calibration="platt").fit(x, y)
 
 
-def test_train_from_labels_and_predict_table():
+def test_train_from_labels_and_predict_table(tmp_path):
     x, y = _planted(40, seed=6)
     statements = pd.DataFrame({"statement_id": [f"s{i}" for i in range(40)]})
     y = y.astype(object)
     y[:8] = NONE
     labels = pd.DataFrame({"statement_id": [f"s{i}" for i in range(0, 40, 2)],
                            "target": "t", "position": y[::2]})
-    model = train_stance(labels, statements, x, "t")
+    labels.to_csv(tmp_path / "labels.csv", index=False)
+    model = train_stance(tmp_path / "labels.csv", statements, x, "t")
     assert set(model.classes_) == {NONE, "rejects", "supports"}
+    np.testing.assert_allclose(model.predict_proba(x),
+                               train_stance(labels, statements, x, "t").predict_proba(x))
     table = predict_stance(model, statements, x, "t")
     assert list(table.columns) == STANCE_COLUMNS
     assert (table["relevant"] == (table["position"] != NONE)).all()
