@@ -285,3 +285,34 @@ def test_unrepaired_seed_text_does_not_break_extraction(nlp):
     assert find(st, "Azerbaijan will destroy military targets").speaker_name == "Hikmet Hajiyev"
     assert find(st, "it opened fire from its territory").side == "armenia"
     assert len(st) >= 12
+
+
+def test_key_point_lists_in_one_and_two_columns(nlp, registry):
+    st = run(nlp, registry, "key_points")
+    assert find(st, "The dam was never a military target").speaker == "north-vale"
+    assert find(st, "Northland shelled the dam first").speaker == "south-reyes"
+    quoted = find(st, "We want the talks to resume soon")
+    assert (quoted.speaker, quoted.kind) == ("north-vale", "direct")
+    # an item's summary and its quotation are two statements
+    assert find(st, "The border villages are safe again").speaker == "south-reyes"
+    assert find(st, "Our patience has limits").kind == "direct"
+    assert not st["text"].str.contains("Key points|broadcast on Sunday").any()
+    assert len(st) == 5
+
+
+def test_agentless_claims_have_an_unknown_speaker(nlp, registry):
+    st = run(nlp, registry, "agentless")
+    hedge = find(st, "will reportedly receive new air defence systems")
+    assert (hedge.speaker, hedge.side, hedge.mention, hedge.mention_start) == ("", "unknown", "",
+                                                                               -1)
+    assert find(st, "the border crossing had reopened").cue == "was reported"
+    # a hedge inside a named speaker's statement stays part of it
+    lind = find(st, "the army would allegedly move north")
+    assert lind.speaker == "north-lind" and len(st) == 3
+
+
+def test_statement_titled_by_its_issuer_is_authored(nlp, registry):
+    st = run(nlp, registry, "issued_statement")
+    assert list(st["kind"]) == ["authored", "authored"]
+    assert set(st["speaker"]) == {"south-mfa"}
+    assert not st["text"].str.contains("12 March|Print|Statement by").any()

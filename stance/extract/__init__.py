@@ -19,6 +19,7 @@ indirect speech, acts and coreference.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -34,8 +35,10 @@ from stance.extract.quotes import Quote, find_quotes
 from stance.extract.rules import (
     Candidate,
     according_to,
+    agentless,
     colon_headlines,
     headline_lines,
+    list_blocks,
     publish_acts,
     reported,
     trailing_cues,
@@ -146,12 +149,26 @@ def segments(text: str, limit: int = MAX_SEGMENT) -> list[tuple[int, str]]:
     return out
 
 
-def _issuer_name(article, registry) -> str:
-    """Who wrote the article's own sentences: its author, or the registry speaker whose alias is
-    the article's source (an official website listed in speakers.yaml)."""
+_ISSUER_TITLE = re.compile(
+    r"^\s*(?:joint\s+)?(?:statement|press\s+release|communiqu[eé]|declaration|readout|"
+    r"comment|message|appeal)\s+(?:by|of|from)\s+(?:the\s+)?(?P<who>.+?)"
+    r"(?:\s+(?:on|regarding|concerning|about|in\s+connection\s+with)\s.*)?\s*$",
+    re.IGNORECASE)
+
+
+def _issuer_name(article, registry, text: str = "") -> str:
+    """Who wrote the article's own sentences: its author; or X when the title or an opening
+    line reads "Statement by X ..." / "Press release of X"; or the registry speaker whose alias
+    is the article's source (an official website listed in speakers.yaml)."""
     author = str(article.get("author", "") or "").strip()
     if author:
         return author
+    opening = [str(article.get("title", "") or "")] + \
+        [ln for ln in text.split("\n") if ln.strip()][:3]
+    for line in opening:
+        m = _ISSUER_TITLE.match(line)
+        if m and len(m.group("who").split()) <= 8:
+            return m.group("who")
     source = str(article.get("source", "") or "").strip()
     if source and registry is not None:
         try:
@@ -180,9 +197,11 @@ def extract_article(doc, article, registry=None,
     cands += trailing_cues(doc, quotes, used)
     cands += according_to(doc, quotes)
     cands += colon_headlines(text, lines, doc)
+    cands += list_blocks(doc)
+    cands += agentless(doc, quotes)
     cands = _dedupe(doc, cands, quotes)
     resolver = Resolver(doc, registry, outlet_names(str(article.get("source", ""))))
-    issuer = _issuer_name(article, registry)
+    issuer = _issuer_name(article, registry, text if offset == 0 else "")
     issuer_r = resolver.issuer(issuer) if issuer else None
     if issuer_r is not None:
         resolver.remember_issuer(issuer_r)
@@ -204,7 +223,9 @@ def extract_article(doc, article, registry=None,
             flags.add("damaged")
         c.flags = flags
         kind = c.kind
-        if kind in ("indirect", "act") and _has_quote(c, quotes):
+        if c.evidence == "list" and c.start and text[c.start - 1] in "\"“«„":
+            kind = "direct"  # a quoted list item
+        elif kind in ("indirect", "act") and _has_quote(c, quotes):
             kind = "mixed"
         rows.append({
             "statement_id": tables.stable_id(article["article_id"], offset + c.start,
@@ -244,6 +265,10 @@ def _resolve(doc, c: Candidate, resolver: Resolver, issuer: Resolved | None,
              prev: Resolved | None, prev_end: int, text: str) -> Resolved | None:
     if c.evidence == "authored":
         return issuer
+    if c.evidence == "agentless":
+        sides = getattr(resolver.registry, "sides", {}) or {}
+        return Resolved("", "", "unknown" if "unknown" in sides else "", "", -1, -1,
+                        "organisation")
     if c.continues and c.mention is None:
         # a quotation block without a cue continues the previous statement's speaker
         if prev is None or prev_end < 0 or text[prev_end:c.start].count("\n\n") > 1 \
@@ -324,6 +349,14 @@ def _dedupe(doc, cands: list[Candidate], quotes: list[Quote]) -> list[Candidate]
         for m, d in enumerate(cands):
             if d is c or m in drop:
                 continue
+            if d.evidence == "list" and c.evidence != "list" and \
+                    _overlap((c.start, c.end), (d.start, d.end)):
+                drop.add(k)  # list items are their header's speaker's
+                break
+            if c.evidence == "agentless" and d.evidence != "agentless" and \
+                    _overlap((c.start, c.end), (d.start, d.end)):
+                drop.add(k)  # a hedge inside someone's statement is theirs
+                break
             if c.evidence not in ("direct", "direct_adjacent") and d.cue_i >= 0 and \
                     d.mention is not None and (c.start, c.end) != (d.start, d.end) and \
                     _contains_speaker(doc, c, d):
@@ -351,7 +384,7 @@ def _repeated(rows: list[dict]) -> list[dict]:
     out = []
     for r in rows:
         key = (r["speaker"] or r["mention"].lower(), " ".join(r["text"].lower().split()))
-        if key in seen:
+        if key in seen and len(key[1].split()) >= 5:
             continue
         seen.add(key)
         out.append(r)

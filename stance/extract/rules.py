@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
@@ -19,7 +20,8 @@ from stance.extract.quotes import Quote
 #: confidence by the kind of evidence
 CONFIDENCE = {
     "direct": 0.9, "direct_adjacent": 0.65, "indirect": 0.8, "according": 0.8, "act": 0.7,
-    "publish": 0.75, "headline": 0.7, "authored": 0.6, "mixed": 0.85,
+    "publish": 0.75, "headline": 0.7, "authored": 0.6, "mixed": 0.85, "list": 0.6,
+    "agentless": 0.5,
 }
 
 _TIME_ENTS = {"DATE", "TIME"}
@@ -501,3 +503,97 @@ def colon_headlines(text: str, lines: list[tuple[int, int]], doc: Doc) -> list[C
 def content_span(doc: Doc, start: int, end: int) -> Span | None:
     """Tokens covering characters [start, end)."""
     return doc.char_span(start, end, alignment_mode="expand")
+
+
+_LIST_HEADER = re.compile(
+    r"\b(?:key|main)\s+(?:points|messages|takeaways|quotes|theses|statements)\s+(?:from|of)\s+"
+    r"(?:the\s+(?:interview|speech|address|statement|remarks|press\s+conference)\s+"
+    r"(?:with|of|by)\s+)?(?P<who>[^:•\n]{2,80}?)\s*:", re.IGNORECASE)
+_BULLETS = "•▪●◦"
+_SENTENCE_QUOTE = re.compile(r"(?:(?<=[.!?])|^)\s*[\"“«„]")
+
+
+def _item_parts(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """An item split where a quotation that starts a sentence begins (its unquoted summary and
+    the quoted words are separate statements)."""
+    item = text[a:b]
+    cuts = [m.end() - 1 for m in _SENTENCE_QUOTE.finditer(item) if m.end() - 1 > 0]
+    bounds = [0, *cuts, len(item)]
+    parts = []
+    for x, y in pairwise(bounds):
+        seg = item[x:y]
+        lead = len(seg) - len(seg.lstrip(" \t\"“”«»„‘’"))
+        trail = len(seg) - len(seg.rstrip(" \t\"“”«»„‘’"))
+        s, e = a + x + lead, a + y - trail
+        if len(text[s:e].split()) >= 3:
+            parts.append((s, e))
+    return parts
+
+
+def list_blocks(doc: Doc) -> list[Candidate]:
+    """Lists introduced by "Key points from (the interview with) X:": each item is X's
+    statement. Two headers on one line (a flattened two-column page) alternate by item."""
+    text = doc.text
+    out: list[Candidate] = []
+    lines, pos = [], 0
+    for line in text.split("\n"):
+        lines.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    speakers: list[tuple[int, int]] = []
+    for a, b in lines:
+        heads = list(_LIST_HEADER.finditer(text, a, b))
+        if heads:
+            speakers = [(m.start("who"), m.end("who")) for m in heads]
+            continue
+        body = text[a:b]
+        if not body.strip():
+            continue
+        if not speakers or not any(ch in body for ch in _BULLETS):
+            speakers = [] if body.strip() else speakers
+            continue
+        marks = [a + k for k, ch in enumerate(body) if ch in _BULLETS]
+        for n, start in enumerate(marks):
+            end = marks[n + 1] if n + 1 < len(marks) else b
+            ws, we = speakers[n % len(speakers)]
+            span = doc.char_span(ws, we, alignment_mode="expand")
+            if span is None:
+                continue
+            for s, e in _item_parts(text, start + 1, end):
+                sent = doc.char_span(s, e, alignment_mode="expand")
+                if sent is None:
+                    continue
+                out.append(Candidate(s, e, "indirect", "key points from", "list",
+                                     (span.start, span.end), span.root.i, -1,
+                                     s, e))
+    return out
+
+
+_HEDGES = {"reportedly", "allegedly", "purportedly", "supposedly", "reputedly"}
+_PASSIVE_CUES = {"report", "claim", "allege", "say", "believe", "rumor", "rumour", "announce"}
+
+
+def agentless(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
+    """Claims with no named source: "X will reportedly ...", "It was reported that ...". Their
+    speaker stays unknown."""
+    out: list[Candidate] = []
+    for t in doc:
+        if in_quote(t.idx, quotes):
+            continue
+        rng = None
+        if t.lower_ in _HEDGES and t.dep_ == "advmod" and t.head.pos_ in ("VERB", "AUX"):
+            h = t.head
+            rng = _trim(doc, h.left_edge.i, h.right_edge.i + 1)
+            cue = t.text
+        elif t.lemma_.lower() in _PASSIVE_CUES and t.tag_ == "VBN" and any(
+                c.dep_ in ("nsubjpass", "expl") and c.lower_ == "it" for c in t.children):
+            cc = [c for c in t.children if c.dep_ == "ccomp" and c.i > t.i]
+            if cc:
+                rng = _trim(doc, cc[0].left_edge.i, cc[0].right_edge.i + 1)
+                cue = doc[t.i - 1].text + " " + t.text if t.i else t.text
+        if rng is None or rng[1] - rng[0] < 3:
+            continue
+        a, b = rng
+        out.append(Candidate(doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text), "indirect",
+                             cue, "agentless", None, None, t.i, t.sent.start_char,
+                             t.sent.end_char))
+    return out
