@@ -325,15 +325,26 @@ def stance_tables(statements: pd.DataFrame, vectors: np.ndarray, s: Settings,
 
 
 def figure_tables(statements: pd.DataFrame, vectors: np.ndarray, frames: pd.DataFrame | None,
-                  registry: Any, settings: Settings, *,
-                  embed_fn: Callable[[list[str]], np.ndarray],
+                  registry: Any, settings: Settings | None = None, *,
+                  embed_fn: Callable[[list[str]], np.ndarray] | None = None,
                   names: list[str] | None = None,
                   progress: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """Every figure's table (or note table), keyed by figure name, plus ``"_map_method"``.
+    """Every figure's table (or note table), keyed by figure name, plus ``"_map_method"`` and
+    other ``_``-prefixed values the figures need (contrasted sides, speakers' sides, notes).
 
-    ``statements`` needs the statements columns and ``frame``; ``vectors`` one row per statement.
+    ``statements`` needs the statements columns and ``frame`` (``FrameModel.statements_``);
+    ``vectors`` one row per statement; ``frames`` is ``FrameModel.frames_``. ``settings``
+    defaults to :class:`Settings` (seed 0, weekly bins); ``embed_fn`` (for axis and target
+    phrases) to :func:`stance.embed.embed` with the default model; ``names`` restricts the tables.
     A comparison that raises ``ValueError`` (too little data) becomes a note table with its message.
     """
+    if settings is None:
+        settings = Settings()
+    if embed_fn is None:
+        def embed_fn(texts: list[str]) -> np.ndarray:
+            from stance.embed import embed
+
+            return embed(list(texts), progress=False)
     st = statements.reset_index(drop=True).copy()
     st["group"] = group_column(st, registry, settings.level)
     vectors = np.asarray(vectors)
