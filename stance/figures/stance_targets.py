@@ -58,7 +58,9 @@ def _one_bin_panel(ax: Any, d: pd.DataFrame, registry: Any) -> list[str]:
                     solid_capstyle="butt")
             ax.plot([r["share"]], [y], marker=marker, ms=3.8, color=shade,
                     mfc="white" if hollow else shade, lw=0)
-        handles.append(f"{(_HOLLOW if hollow else _SYMBOL)[marker]} {_label(position)}")
+        # no-break spaces: the key wraps between entries, never inside one
+        entry = f"{(_HOLLOW if hollow else _SYMBOL)[marker]} {_label(position)}"
+        handles.append(entry.replace(" ", "\u00a0"))
     ax.set_yticks(range(len(sides)))
     ax.set_yticklabels([f"{st.short(st.side_label(registry, s), 20)} ({int(n)})"
                         for s, n in sides.items()])
