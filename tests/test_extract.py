@@ -316,3 +316,21 @@ def test_statement_titled_by_its_issuer_is_authored(nlp, registry):
     assert list(st["kind"]) == ["authored", "authored"]
     assert set(st["speaker"]) == {"south-mfa"}
     assert not st["text"].str.contains("12 March|Print|Statement by").any()
+
+
+def test_transcript_and_dash_lines_name_their_speaker(nlp, registry):
+    text = {"x": "NORDBURG: Talks resumed on Monday after a week of fighting.\n"
+                 "VALE: We came here to end this war, not to score points.\n"
+                 "Jonas Berg ― “The valley deserves peace after all these years.”\n"}
+    st = run(nlp, registry, "x", texts=text)
+    assert find(st, "We came here to end this war").speaker == "north-vale"
+    reader = find(st, "The valley deserves peace")
+    assert reader.mention == "Jonas Berg" and reader.cue == "―"
+    assert not st["text"].str.contains("Talks resumed").any()  # a dateline is no speaker
+
+
+def test_message_nouns_with_a_possessive_speaker(nlp, registry):
+    text = {"x": "Reporters asked about Reyes's claim that the dam had been mined."}
+    st = run(nlp, registry, "x", texts=text)
+    row = find(st, "the dam had been mined")
+    assert (row.speaker, row.cue, row.mention) == ("south-reyes", "claim", "Reyes")

@@ -36,11 +36,12 @@ from stance.extract.rules import (
     Candidate,
     according_to,
     agentless,
-    colon_headlines,
     headline_lines,
     list_blocks,
+    noun_cues,
     publish_acts,
     reported,
+    speaker_lines,
     trailing_cues,
 )
 
@@ -196,7 +197,8 @@ def extract_article(doc, article, registry=None,
     used |= {c.cue_i for c in cands}
     cands += trailing_cues(doc, quotes, used)
     cands += according_to(doc, quotes)
-    cands += colon_headlines(text, lines, doc)
+    cands += speaker_lines(text, lines, doc)
+    cands += noun_cues(doc, quotes)
     cands += list_blocks(doc)
     cands += agentless(doc, quotes)
     cands = _dedupe(doc, cands, quotes)

@@ -21,7 +21,7 @@ from stance.extract.quotes import Quote
 CONFIDENCE = {
     "direct": 0.9, "direct_adjacent": 0.65, "indirect": 0.8, "according": 0.8, "act": 0.7,
     "publish": 0.75, "headline": 0.7, "authored": 0.6, "mixed": 0.85, "list": 0.6,
-    "agentless": 0.5,
+    "agentless": 0.5, "transcript": 0.75,
 }
 
 _TIME_ENTS = {"DATE", "TIME"}
@@ -475,15 +475,36 @@ def _name_like(who: str) -> bool:
     return all(w[:1].isupper() or w.lower() in _FUNCTION_WORDS for w in words)
 
 
-def colon_headlines(text: str, lines: list[tuple[int, int]], doc: Doc) -> list[Candidate]:
-    """"Hajiyev: Armenia targets civilians": a named speaker, a colon, a claim."""
+_SPEAKER_LINE = re.compile(
+    r"^\s*(?P<who>[^:\n―—]{2,60}?)\s*(?P<sep>:|\s[―—]\s)\s*(?P<what>\S.{8,})$")
+
+
+def speaker_lines(text: str, lines: list[tuple[int, int]], doc: Doc) -> list[Candidate]:
+    """"Hajiyev: Armenia targets civilians" (a headline), "PENCE: Well, ..." (a transcript),
+    "Jane Doe ― “...”" (a reader's quote): a name, a colon or dash, then what was said. In a
+    headline line the name may be up to seven words, in the body up to four."""
+    heads = set(lines)
     out: list[Candidate] = []
-    for a, b in lines:
-        m = _COLON.match(text[a:b])
+    pos = 0
+    first_body = True
+    for line in text.split("\n"):
+        a, b = pos, pos + len(line)
+        pos = b + 1
+        m = _SPEAKER_LINE.match(line)
+        opening = first_body and bool(line.strip()) and not any(x <= a + len(line) -
+                                                                len(line.lstrip()) < y
+                                                                for x, y in heads)
+        if opening:
+            first_body = False
         if not m:
             continue
+        if opening and m.group("who").isupper():
+            continue  # a dateline opening the body ("PARIS: ...")
         who, what = m.group("who"), m.group("what")
-        if any(ch.isdigit() for ch in who) or len(who.split()) > 7 or len(what.split()) < 3:
+        is_head = any(x <= a + m.start("who") < y for x, y in heads)
+        limit = 7 if is_head else 4
+        if any(ch.isdigit() for ch in who) or len(who.split()) > limit or \
+                len(what.split()) < 3:
             continue
         if not _name_like(who) or what.rstrip().endswith(":") or \
                 sum(ch.isdigit() for ch in what) > len(what) // 3:
@@ -493,10 +514,53 @@ def colon_headlines(text: str, lines: list[tuple[int, int]], doc: Doc) -> list[C
         if span is None or not (any(t.pos_ == "PROPN" or t.ent_type_ for t in span)
                                 or all(w[:1].isupper() for w in who.split())):
             continue
-        cs = a + m.start("what")
-        ce = a + m.end("what")
-        out.append(Candidate(cs, ce, "indirect", ":", "headline", (span.start, span.end),
-                             span.root.i, -1, a, b, {"headline"}))
+        if not is_head and any(t.ent_type_ in ("GPE", "LOC", "FAC", "DATE") for t in span):
+            continue  # a dateline ("PARIS: ...")
+        cs, ce = a + m.start("what"), a + m.end("what")
+        while ce > cs and text[ce - 1] in " \t\"”»’":
+            ce -= 1
+        while cs < ce and text[cs] in "\"“«„‘":
+            cs += 1
+        sep = m.group("sep").strip()
+        out.append(Candidate(cs, ce, "indirect", sep, "headline" if is_head else "transcript",
+                             (span.start, span.end), span.root.i, -1, a, b))
+    # in the body, a lone "Name: ..." line needs a person's name; a transcript has several
+    body = [c for c in out if c.evidence == "transcript"]
+    whos = {doc[c.mention[0]:c.mention[1]].text.lower() for c in body}
+    if len(whos) < 2:
+        out = [c for c in out if c.evidence != "transcript" or any(
+            t.ent_type_ == "PERSON" for t in doc[c.mention[0]:c.mention[1]])]
+    return out
+
+
+_NOUN_CUES = frozenset({"claim", "allegation", "assertion", "statement", "warning", "promise",
+                        "pledge", "vow", "threat", "accusation", "denial", "insistence",
+                        "demand", "suggestion", "argument", "assurance", "admission", "call",
+                        "remark", "announcement", "charge", "contention", "belief"})
+
+
+def noun_cues(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
+    """"Trump's claim that ...", "the ministry's denial that ...": a message noun with a
+    possessive speaker and a "that" clause."""
+    out: list[Candidate] = []
+    for t in doc:
+        if t.pos_ != "NOUN" or t.lemma_.lower() not in _NOUN_CUES or in_quote(t.idx, quotes):
+            continue
+        poss = [c for c in t.children if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN")]
+        clause = [c for c in t.children if c.dep_ in ("acl", "ccomp", "relcl") and c.i > t.i
+                  and any(g.lower_ == "that" and g.dep_ == "mark" for g in c.children)]
+        if not poss or not clause or not speaker_like(poss[0]):
+            continue
+        a, b = _trim(doc, clause[0].left_edge.i, clause[0].right_edge.i + 1)
+        if b - a < 3:
+            continue
+        ma, mb = noun_phrase(poss[0])
+        mb = min(mb, t.i)
+        while mb > ma and doc[mb - 1].tag_ == "POS" or doc[mb - 1].text in ("'s", "’s"):
+            mb -= 1
+        out.append(Candidate(doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text), "indirect",
+                             t.text, "indirect", (ma, mb), poss[0].i, t.i, t.sent.start_char,
+                             t.sent.end_char))
     return out
 
 
