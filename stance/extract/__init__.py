@@ -29,6 +29,7 @@ from stance import tables
 from stance.extract import lexicon as lx
 from stance.extract.coref import Resolved, Resolver
 from stance.extract.direct import direct_quotes
+from stance.extract.layout import headline_lines, list_blocks, speaker_lines
 from stance.extract.mentions import noun_phrase, outlet_names
 from stance.extract.parse import parse
 from stance.extract.quotes import Quote, find_quotes
@@ -36,12 +37,9 @@ from stance.extract.rules import (
     Candidate,
     according_to,
     agentless,
-    headline_lines,
-    list_blocks,
     noun_cues,
     publish_acts,
     reported,
-    speaker_lines,
     trailing_cues,
 )
 
