@@ -80,7 +80,7 @@ def _margin_uncertainty(proba: np.ndarray) -> np.ndarray:
 
 def select_for_labelling(statements: pd.DataFrame, vectors: Any, target: Target, *,
                          zero_shot: pd.DataFrame, labels: pd.DataFrame | None = None,
-                         n: int = 40, relevance_threshold: float = RELEVANCE_THRESHOLD,
+                         n: int = 40, relevance_threshold: float | None = None,
                          seed: int = 0) -> pd.DataFrame:
     """The ``n`` statements most worth labelling next for ``target`` (see the module docstring),
     as a sheet of :data:`SHEET_COLUMNS` (all strings; ``suggested_score`` with three decimals,
@@ -97,6 +97,9 @@ def select_for_labelling(statements: pd.DataFrame, vectors: Any, target: Target,
         raise ValueError(f"select_for_labelling: zero_shot has no rows of target "
                          f"{target.name!r} for some statements; compute it on these statements")
     zs = zs.reset_index()
+    if relevance_threshold is None:  # the one zero_shot_stance used by default
+        relevance_threshold = (target.threshold if target.threshold is not None
+                               else RELEVANCE_THRESHOLD)
     unc = zero_shot_uncertainty(zs, relevance_threshold)
     suggested = zs["position"].to_numpy().astype(object)
     score = zs["score"].to_numpy(dtype=np.float64)

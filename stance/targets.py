@@ -59,7 +59,7 @@ MARGIN = 0.03
 TEMPERATURE = 0.05
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
-_TARGET_KEYS = {"name", "question", "positions", "relevance", "description"}
+_TARGET_KEYS = {"name", "question", "positions", "relevance", "description", "threshold"}
 
 
 class TargetError(ValueError):
@@ -75,6 +75,8 @@ class Target:
     positions: dict[str, tuple[str, ...]]
     relevance: tuple[str, ...] = ()
     description: str = ""
+    #: this target's relevance threshold (None: the default of :func:`zero_shot_stance`)
+    threshold: float | None = None
 
     @property
     def position_ids(self) -> list[str]:
@@ -135,8 +137,15 @@ def _parse_target(entry: Any, i: int, source: str) -> Target:
     description = entry.get("description") or ""
     if not isinstance(description, str):
         raise TargetError(f"{where}.description: must be a string")
+    threshold = entry.get("threshold")
+    if threshold is not None and (isinstance(threshold, bool)
+                                  or not isinstance(threshold, (int, float))
+                                  or not -1 <= threshold <= 1):
+        raise TargetError(f"{where}.threshold: must be a number between -1 and 1 (a cosine "
+                          f"similarity), got {threshold!r}")
     return Target(name=name, question=question.strip(), positions=parsed, relevance=rel,
-                  description=description)
+                  description=description,
+                  threshold=None if threshold is None else float(threshold))
 
 
 def load_targets(config: Mapping[str, Any] | Sequence[Any] | None,
@@ -189,7 +198,7 @@ def _default_embed(texts: Sequence[str]) -> np.ndarray:
 
 def zero_shot_stance(statements: pd.DataFrame, vectors: Any, targets: Sequence[Target],
                      embed_fn: Callable[[Sequence[str]], np.ndarray] | None = None, *,
-                     relevance_threshold: float = RELEVANCE_THRESHOLD, margin: float = MARGIN,
+                     relevance_threshold: float | None = None, margin: float = MARGIN,
                      temperature: float = TEMPERATURE) -> pd.DataFrame:
     """Place every statement on every target from its embedding and the targets' phrases.
 
@@ -197,7 +206,8 @@ def zero_shot_stance(statements: pd.DataFrame, vectors: Any, targets: Sequence[T
 
     * ``relevance`` = the highest cosine similarity between the statement and any phrase of the
       target (relevance phrases and all position phrases). ``relevant`` = relevance >=
-      ``relevance_threshold``.
+      ``relevance_threshold`` (None: the target's own ``threshold`` from corpus.yaml if it has
+      one, else :data:`RELEVANCE_THRESHOLD`; a number applies to every target).
     * each position's prototype is the normalised mean embedding of its phrases; ``margin`` = the
       cosine to the nearest prototype minus the cosine to the second; ``score`` = the softmax
       (temperature ``temperature``) of the prototype cosines at the nearest position.
@@ -240,7 +250,10 @@ def zero_shot_stance(statements: pd.DataFrame, vectors: Any, targets: Sequence[T
         gap = sims[rows, best] - sims[rows, order[:, 1]] if len(x) else np.zeros(0)
         z = (sims - sims.max(axis=1, keepdims=True)) / temperature if len(x) else sims
         prob = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True) if len(x) else sims
-        relevant = relevance >= relevance_threshold
+        threshold = (relevance_threshold if relevance_threshold is not None
+                     else target.threshold if target.threshold is not None
+                     else RELEVANCE_THRESHOLD)
+        relevant = relevance >= threshold
         names = np.array(target.position_ids, dtype=object)
         position = np.where(~relevant, NONE,
                             np.where(gap >= margin, names[best] if len(x) else [], UNCLEAR))

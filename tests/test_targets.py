@@ -3,6 +3,8 @@ supervised classifier on a planted stance, and the aggregation by side and time.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -95,6 +97,8 @@ def _target(**changes):
     ({"positions": {"for": ["a"], "against": ["ok", 3]}}, r"positions\.against\[1\]"),
     ({"relevance": "truce"}, r"\(truce\)\.relevance"),
     ({"colour": "red"}, r"unknown field\(s\) \['colour'\]"),
+    ({"threshold": "high"}, r"\(truce\)\.threshold: must be a number"),
+    ({"threshold": 1.5}, r"\(truce\)\.threshold"),
 ])
 def test_bad_targets_name_the_field(changes, field):
     with pytest.raises(TargetError, match=field):
@@ -158,6 +162,16 @@ def test_thresholds_are_parameters(examples, targets, embed_fn):
     assert set(unclear["position"]) == {NONE, UNCLEAR}
     loose = zero_shot_stance(ex, vectors, targets, embed_fn, relevance_threshold=-1.0, margin=0)
     assert NONE not in set(loose["position"])
+    # a target's own threshold (corpus.yaml ``threshold:``) applies unless one is passed
+    strict = [replace(t, threshold=1.01) if t.name == "ceasefire" else t for t in targets]
+    own = zero_shot_stance(ex, vectors, strict, embed_fn)
+    default = zero_shot_stance(ex, vectors, targets, embed_fn)
+    assert (own.loc[own["target"] == "ceasefire", "position"] == NONE).all()
+    assert (default.loc[default["target"] == "ceasefire", "position"] != NONE).any()
+    others = own["target"] != "ceasefire"
+    pd.testing.assert_frame_equal(own[others], default[others])
+    forced = zero_shot_stance(ex, vectors, strict, embed_fn, relevance_threshold=0.6)
+    pd.testing.assert_frame_equal(forced, default)
 
 
 def test_zero_shot_rejects_vectors_of_another_model(examples, targets):
