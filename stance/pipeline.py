@@ -228,7 +228,12 @@ def _draw(name: str, table: pd.DataFrame, registry: Any, tables: dict, cfg: dict
     targets = tables.get("_targets")
     if name == "stance_by_side":
         return stance_by_side(table, registry, freq=None, targets=targets)
-    return stance_by_side(table, registry, freq=freq, targets=targets)
+    from stance.figures.shares import time_plot_note
+
+    note = time_plot_note(table, "Stance toward targets over time",
+                          "a plot of stance over time", freq)
+    return note if note is not None else stance_by_side(table, registry, freq=freq,
+                                                         targets=targets)
 
 
 def _remove_stale(out_dir: Path, written: set[Path]) -> None:

@@ -86,7 +86,7 @@ def frame_shares_by_speaker(shares: pd.DataFrame, registry: Any = None, *, max_g
         ax.grid(which="minor", color="white", lw=0.8)
         ax.tick_params(which="minor", length=0)
         bar = fig.colorbar(im, ax=ax, shrink=0.6, pad=0.01, aspect=25)
-        bar.set_label("share of the speaker's statements")
+        bar.set_label("share")
         bar.ax.tick_params(labelsize=st.SMALL)
         ax.set_xlabel("frame (numbers in cells: statements)")
         ax.set_title(title or "Frame shares by speaker (row label: speaker (statements), "

@@ -80,7 +80,8 @@ def statement_map(points: pd.DataFrame, registry: Any = None, *, method: str = "
     """The statement map from a table with :data:`POINT_COLUMNS` (see :func:`project_statements`).
 
     Colour = the speaker's side (registry colours), marker = speaker (the ``max_speakers`` most
-    frequent; others are small dots), text = frame id and label at the frame's median position.
+    frequent; others are small dots), text = frame id and label at the frame's median position,
+    with thin grey lines from each label to the frame's statements.
     """
     if st.is_note(points) or len(points) == 0:
         msg = points["note"].iloc[0] if st.is_note(points) else "No statements to map."
@@ -99,6 +100,9 @@ def statement_map(points: pd.DataFrame, registry: Any = None, *, method: str = "
         centres = [(float(g["x"].median()), float(g["y"].median())) for _, g in frames]
         span = float(np.ptp(points["y"])) or 1.0
         ys = _label_positions(centres, 0.045 * span)
+        for ((_frame, _label), grp), (cx, _cy), y in zip(frames, centres, ys, strict=True):
+            for px, py in zip(grp["x"], grp["y"], strict=True):    # label -> members
+                ax.plot([cx, px], [y, py], color="0.55", lw=0.35, alpha=0.45, zorder=1)
         for ((frame, label), _), (cx, _cy), y in zip(frames, centres, ys, strict=True):
             ax.annotate(f"F{frame}: {st.short(label, 28)}", (cx, y), ha="center", va="center",
                         fontsize=st.SMALL, zorder=5,
@@ -110,6 +114,9 @@ def statement_map(points: pd.DataFrame, registry: Any = None, *, method: str = "
         ax.set_ylabel(f"{method} 2 (no units)")
         ax.set_title(title or f"Statement map ({len(points)} statements, {method} of sentence "
                      "embeddings)", loc="left")
+        st.footnote(fig, "Colour: side; marker: speaker. Grey lines join each frame's label "
+                    "(F<id>: its top keywords) to its statements. Distances are only roughly "
+                    "kept; the axes have no units.")
         sides = sorted(set(points["side"]), key=lambda s: (-int((points["side"] == s).sum()), s))
         side_handles = [Line2D([], [], ls="", marker="s", ms=6, color=st.side_colour(registry, s),
                                label=f"{st.side_label(registry, s)} ({int((points['side'] == s).sum())})")
@@ -120,7 +127,7 @@ def statement_map(points: pd.DataFrame, registry: Any = None, *, method: str = "
         if len(points["speaker"].unique()) > len(markers):
             sp_handles.append(Line2D([], [], ls="", marker="o", ms=3, color="0.25",
                                      label="other speakers"))
-        fig.legend(handles=side_handles, title="side (statements)", loc="outside right upper")
-        if sp_handles:
-            fig.legend(handles=sp_handles, title="speaker", loc="outside right lower")
+        heading = [Line2D([], [], ls="", label=" "), Line2D([], [], ls="", label="speaker")]
+        fig.legend(handles=side_handles + (heading + sp_handles if sp_handles else []),
+                   title="side (statements)", loc="outside right upper")
     return fig
