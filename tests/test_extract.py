@@ -334,3 +334,12 @@ def test_message_nouns_with_a_possessive_speaker(nlp, registry):
     st = run(nlp, registry, "x", texts=text)
     row = find(st, "the dam had been mined")
     assert (row.speaker, row.cue, row.mention) == ("south-reyes", "claim", "Reyes")
+
+
+def test_doubled_apostrophes_as_quote_marks(nlp, registry):
+    text = {"x": "''The dam will hold,'' said Mara Lind, a spokeswoman for the ministry. "
+                 "``Nobody should panic,'' she added."}
+    st = run(nlp, registry, "x", texts=text)
+    assert find(st, "The dam will hold").speaker == "north-lind"
+    row = find(st, "Nobody should panic")
+    assert row.kind == "direct" and row.speaker == "north-lind" and "coref" in row["flags"]

@@ -125,6 +125,7 @@ def find_quotes(text: str) -> list[Quote]:
     Double marks are paired first; single marks are paired only outside double quotes (inside
     them they are nested quotes, part of the outer quote's content).
     """
+    text = _normalize_doubled(text)
     quotes: list[Quote] = []
     paragraphs = _paragraphs(text)
     carry = False
@@ -162,6 +163,23 @@ def find_quotes(text: str) -> list[Quote]:
             q = Quote(q.start, q.end, q.open, q.close, True, q.single, q.continued)
         out.append(q)
     return out
+
+
+_DOUBLED = re.compile(r"(?<!')(''|``)(?!')")
+_FILLER = "\u2060"  # a non-space, non-mark character of the same length
+
+
+def _normalize_doubled(text: str) -> str:
+    """Doubled apostrophes and backticks used as quote marks (``''word''``, ````word''``) become one
+    straight mark, with a filler keeping the length: offsets stay those of the text."""
+    if "''" not in text and "``" not in text:
+        return text
+
+    def sub(m: re.Match) -> str:
+        after = text[m.end():m.end() + 1]
+        return _FILLER + '"' if after.isalnum() or m.group(1) == "``" else '"' + _FILLER
+
+    return _DOUBLED.sub(sub, text)
 
 
 def _first_char(text: str, a: int) -> int:
