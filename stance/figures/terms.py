@@ -24,11 +24,14 @@ TERM_COLUMNS = ["term", "count_a", "count_b", "count", "z"]
 Z_CRIT = 1.96
 
 
-def _spread(values: list[float], gap: float) -> list[float]:
-    """Values moved apart (in order) so that neighbours are at least ``gap`` apart."""
+def _stack(values: list[float], gap: float, low: float, high: float) -> list[float]:
+    """Label heights for ``values`` (descending): each at its value or ``gap`` below the label
+    above it, all within ``[low, high]`` (the stack is moved up when it would end below ``low``)."""
     out: list[float] = []
     for v in values:
-        out.append(v if not out or v - out[-1] >= gap else out[-1] + gap)
+        out.append(min(v, high) if not out else min(v, out[-1] - gap))
+    if out and out[-1] < low:
+        out = [y + (low - out[-1]) for y in out]
     return out
 
 
@@ -64,9 +67,10 @@ def distinctive_terms(terms: pd.DataFrame, registry: Any = None, *, a: str = "",
             top = top.sort_values(["key", "term"], ascending=[False, True]).head(n_labels)
             if top.empty:
                 continue
-            # labels in a column beside the points, in the order of their z, inside the axes
-            gap = min(top_y / 12, (top_y - 0.3) / max(1, len(top) - 1))
-            ys = [top_y - gap * i for i in range(len(top))]
+            # labels in a column beside the points, each as close to its point's z as the
+            # labels above it allow, inside the axes and on the point's side of 0
+            gap = min(top_y / 12, (top_y - 0.15) / max(1, len(top) - 1))
+            ys = _stack([float(k) for k in top["key"]], gap, low=0.15, high=top_y)
             for (_, row), y in zip(top.iterrows(), ys, strict=True):
                 strong = abs(row["z"]) >= Z_CRIT
                 ax.annotate(row["term"], (row["count"], row["z"]), xytext=(xmax * 1.6, sign * y),
