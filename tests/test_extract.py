@@ -321,12 +321,15 @@ def test_statement_titled_by_its_issuer_is_authored(nlp, registry):
 def test_transcript_and_dash_lines_name_their_speaker(nlp, registry):
     text = {"x": "NORDBURG: Talks resumed on Monday after a week of fighting.\n"
                  "VALE: We came here to end this war, not to score points.\n"
-                 "Jonas Berg ― “The valley deserves peace after all these years.”\n"}
+                 "Jonas Berg ― “The valley deserves peace after all these years.”\n\n"
+                 "“Nobody asked the farmers what they wanted.” ― Eva Holm\n"}
     st = run(nlp, registry, "x", texts=text)
     assert find(st, "We came here to end this war").speaker == "north-vale"
     reader = find(st, "The valley deserves peace")
     assert reader.mention == "Jonas Berg" and reader.cue == "―"
     assert not st["text"].str.contains("Talks resumed").any()  # a dateline is no speaker
+    signed = find(st, "Nobody asked the farmers")
+    assert (signed.mention, signed.kind, signed["flags"]) == ("Eva Holm", "direct", "")
 
 
 def test_message_nouns_with_a_possessive_speaker(nlp, registry):

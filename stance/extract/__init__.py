@@ -29,7 +29,7 @@ from stance import tables
 from stance.extract import lexicon as lx
 from stance.extract.coref import Resolved, Resolver
 from stance.extract.direct import direct_quotes
-from stance.extract.layout import headline_lines, list_blocks, speaker_lines
+from stance.extract.layout import headline_lines, list_blocks, signed_quotes, speaker_lines
 from stance.extract.mentions import noun_phrase, outlet_names
 from stance.extract.parse import parse
 from stance.extract.quotes import Quote, find_quotes
@@ -189,6 +189,7 @@ def extract_article(doc, article, registry=None,
     quotes = find_quotes(text)
     lines = headline_lines(text)
     cands, used = direct_quotes(doc, quotes)
+    cands = signed_quotes(text, doc) + cands  # first: they win over a continuation reading
     cands += publish_acts(doc, quotes, used)
     used |= {c.cue_i for c in cands}
     cands += reported(doc, quotes, used)
@@ -217,7 +218,7 @@ def extract_article(doc, article, registry=None,
         flags = set(c.flags)
         if r.coref:
             flags.add("coref")
-        if _in_headline(c, lines):
+        if c.evidence != "transcript" and _in_headline(c, lines):
             flags.add("headline")
         if damaged and any(a < c.sent_end and c.sent_start < b for a, b in damaged):
             flags.add("damaged")

@@ -48,6 +48,30 @@ _SPEAKER_LINE = re.compile(
     r"^\s*(?P<who>[^:\n―—]{2,60}?)\s*(?P<sep>:|\s[―—]\s)\s*(?P<what>\S.{8,})$")
 
 
+_SIGNED_QUOTE = re.compile(
+    r"^\s*[\"“«„](?P<what>.{8,}?)[\"”»]\s*[―—–]\s*(?P<who>[^―—–\"“”]{2,60}?)\s*$")
+
+
+def signed_quotes(text: str, doc: Doc) -> list[Candidate]:
+    """A paragraph that is a quotation signed by a dash: "“...” ― Jane Doe"."""
+    out: list[Candidate] = []
+    pos = 0
+    for line in text.split("\n"):
+        a = pos
+        pos += len(line) + 1
+        m = _SIGNED_QUOTE.match(line)
+        if not m or not _name_like(m.group("who")) or len(m.group("who").split()) > 6:
+            continue
+        ws, we = a + m.start("who"), a + m.end("who")
+        span = doc.char_span(ws, we, alignment_mode="expand")
+        if span is None:
+            continue
+        cs, ce = a + m.start("what"), a + m.end("what")
+        out.append(Candidate(cs, ce, "direct", "―", "transcript", (span.start, span.end),
+                             span.root.i, -1, a, a + len(line)))
+    return out
+
+
 def speaker_lines(text: str, lines: list[tuple[int, int]], doc: Doc) -> list[Candidate]:
     """"Hajiyev: Armenia targets civilians" (a headline), "PENCE: Well, ..." (a transcript),
     "Jane Doe ― “...”" (a reader's quote): a name, a colon or dash, then what was said. In a
