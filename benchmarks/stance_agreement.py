@@ -14,7 +14,9 @@
    the zero-shot model (default thresholds) and of the supervised :class:`stance.StanceClassifier`
    (5-fold cross-validation, folds by article), accuracy and macro-F1 with 95% bootstrap intervals
    resampling articles, and the majority-label baseline. ``zero_shot_by_threshold`` shows how the
-   zero-shot accuracy moves with the threshold (a sensitivity check, not used to choose it).
+   zero-shot accuracy moves with the threshold (a sensitivity check, not used to choose it);
+   ``zero_shot_sentence_context_by_threshold`` the same with the embedding of the statement's
+   whole sentence in place of its text (exploratory, not the default).
    Labels whose statement_id no longer exists (the extractor's offsets changed) are counted in
    ``not_found``; re-label them with ``stance label export``.
 
@@ -98,6 +100,17 @@ def dev_agreement(shared: Path, labels_path: Path, targets: list, embed_fn: Any,
             sweep[str(thr)] = round(float((rows["statement_id"].map(pos)
                                            == rows["position"]).mean()), 4)
         res["zero_shot_by_threshold"] = sweep
+        # exploratory: the same zero-shot model on the embedding of each statement's whole
+        # sentence (more context, but possibly another speaker's words); not the default
+        sentence_vectors = embed(statements["sentence"].tolist(), progress=False)
+        context = {}
+        for thr in THRESHOLDS:
+            z = zero_shot_stance(statements, sentence_vectors, [target], embed_fn,
+                                 relevance_threshold=thr)
+            pos = dict(zip(z["statement_id"], z["position"], strict=True))
+            context[str(thr)] = round(float((rows["statement_id"].map(pos)
+                                             == rows["position"]).mean()), 4)
+        res["zero_shot_sentence_context_by_threshold"] = context
         out[name] = res
     return out
 
