@@ -26,13 +26,15 @@ ONE_FRAME_DISTANCE = 0.5
 #: unrelated to it (unrelated topics average ~0.06 with all-MiniLM-L6-v2, one topic ~0.33) and
 #: becomes an outlier: a silhouette cut otherwise absorbs stray statements into some cluster
 MIN_MEMBER_SIMILARITY = 0.125
+#: the most statements ``SilhouetteAgglomerative`` takes (it holds all pairwise distances)
+MAX_POINTS = 20_000
 
 
 class SilhouetteAgglomerative:
     """Average-linkage agglomerative clustering on cosine distance (scipy), cut automatically.
 
     ``distance_threshold`` given: cut the dendrogram there. Otherwise: among the cuts into
-    2 .. ``max_clusters`` (default ``n - 1``) clusters, take the fewest clusters whose mean
+    2 .. ``max_clusters`` (default ``min(n - 1, 100)``) clusters, take the fewest clusters whose mean
     silhouette (cosine; Rousseeuw 1987) is within ``tolerance`` of the best -- on short, loosely
     related statements the silhouette curve is flat, and its exact maximum can fall on a cut into
     many singletons -- and one cluster when the root merge lies below
@@ -70,6 +72,10 @@ class SilhouetteAgglomerative:
         elif n == 1:
             labels = np.zeros(1, dtype=np.int64)
             how = "one statement"
+        elif n > MAX_POINTS:
+            raise ValueError(f"agglomerative clustering of {n} statements needs {n * n // 2:,} "
+                             f"distances; it is meant for small inputs (at most {MAX_POINTS:,}). "
+                             "Use clusterer='hdbscan' (the default from 50 statements)")
         else:
             dist = np.clip(pdist(X, metric="cosine"), 0.0, 2.0)
             tree = linkage(dist, method="average")
@@ -98,7 +104,7 @@ class SilhouetteAgglomerative:
         from scipy.spatial.distance import squareform
 
         square = squareform(dist)
-        k_max = min(n - 1, self.max_clusters or n - 1)
+        k_max = min(n - 1, self.max_clusters or 100)
         scores: list[tuple[int, float, np.ndarray]] = []
         for k in range(2, k_max + 1):
             labels = fcluster(tree, t=k, criterion="maxclust")

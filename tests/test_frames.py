@@ -297,3 +297,18 @@ def test_default_corpus_separates_ceasefire_call_from_threat(nlp, st_model, defa
     assert a < 0 or a != b
     assert "fewer than small_threshold=50" in model.method_
     assert len(model.frames_) >= 2
+
+
+def test_silhouette_cut_rules(planted, monkeypatch):
+    from stance import frames_cluster as fc
+
+    _, vectors = planted
+    best = fc.SilhouetteAgglomerative(tolerance=0.0)
+    assert best.fit_predict(vectors).max() == 2 and best.n_clusters_ == 3
+    fewest = fc.SilhouetteAgglomerative(tolerance=1.0)  # every cut qualifies: the fewest wins
+    assert fewest.fit_predict(vectors).max() == 1 and "cut into 2 clusters" in fewest.description_
+    same = np.repeat(vectors[:1], 6, axis=0)
+    assert fc.SilhouetteAgglomerative().fit_predict(same).tolist() == [0] * 6
+    monkeypatch.setattr(fc, "MAX_POINTS", 10)
+    with pytest.raises(ValueError, match="meant for small inputs"):
+        fc.SilhouetteAgglomerative().fit_predict(vectors)
