@@ -189,7 +189,9 @@ def frame_shares_over_time(shares: pd.DataFrame, registry: Any = None, *,
                    for s, n in sides.items()]
         fig.legend(handles=handles, title="side (statements)", loc="outside lower center",
                    ncols=min(4, len(handles)))
-        fig.suptitle(title or f"Frame shares over time by side (line: share per "
-                     f"{st.bin_description(freq)}; band: 95% bootstrap interval)", x=0.01,
-                     ha="left")
+        unit = st.bin_description(freq)
+        fig.suptitle(title or st.wrap(
+            f"Frame shares over time by side (line: share of the side's statements per {unit}; "
+            f"dot area: its statements that {unit}; band: 95% bootstrap interval; gap: a {unit} "
+            "without statements from the side; no band: one article)", 105), x=0.01, ha="left")
     return fig
