@@ -174,8 +174,8 @@ def _issuer_name(article, registry, text: str = "") -> str:
             sp = registry.resolve(source)
         except Exception:  # noqa: BLE001
             sp = None
-        if sp is not None and getattr(sp, "kind", "") != "person":
-            return source
+        if sp is not None and getattr(sp, "kind", "") in ("organisation", "government"):
+            return source  # not a person, nor a collective such as "news media"
     return ""
 
 
