@@ -445,6 +445,29 @@ CUE_LEMMAS = frozenset({
 })
 
 
+#: verbs of saying (lemmas): gold statements whose cue is one of these are what a statement
+#: extractor is for; PolNeAR also annotates beliefs, intentions, evidence and actions
+SPEECH_CUE_LEMMAS = frozenset({
+    "say", "tell", "add", "note", "state", "claim", "allege", "insist", "stress", "emphasize",
+    "argue", "assert", "explain", "write", "tweet", "admit", "acknowledge", "suggest", "reply",
+    "answer", "respond", "comment", "recall", "reveal", "reiterate", "repeat", "complain",
+    "mention", "observe", "remark", "contend", "maintain", "concede", "predict", "describe",
+    "report", "confirm", "deny", "announce", "declare", "warn", "threaten", "vow", "pledge",
+    "promise", "accuse", "charge", "demand", "urge", "call", "ask", "question", "criticize",
+    "condemn", "reject", "dismiss", "praise", "welcome", "propose", "appeal", "testify", "cite",
+    "quote", "according to", "speak", "blast", "slam", "joke", "boast", "caution", "point",
+})
+
+
+def cue_lemma(doc: Any) -> str:
+    """The lemma that carries a parsed cue phrase ("has said" -> say, "according to")."""
+    low = doc.text.lower()
+    if "according to" in low:
+        return "according to"
+    verbs = [t for t in doc if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass")]
+    return verbs[-1].lemma_.lower() if verbs else low.strip()
+
+
 def resolve(registry: Any, mention: str) -> tuple[str, str, str]:
     """(speaker id, name, side) of a mention through the registry, empty strings when none."""
     if registry is None or not mention.strip():

@@ -30,11 +30,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import (
     POLNEAR_DIR,
+    SPEECH_CUE_LEMMAS,
     AttributionScore,
     GoldRelation,
     PolnearArticle,
     Predicted,
     articles_frame,
+    cue_lemma,
     load_polnear,
     overlap,
     print_json,
@@ -69,6 +71,29 @@ def recall_by_quotes(articles: Sequence[PolnearArticle], score: AttributionScore
         "recall_quoted": round(counts[True][1] / counts[True][0], 3) if counts[True][0] else 0.0,
         "recall_unquoted": round(counts[False][1] / counts[False][0], 3) if counts[False][0] else 0.0,
     }
+
+
+def recall_by_cue(articles: Sequence[PolnearArticle], scores: dict[str, AttributionScore],
+                  nlp: Any) -> dict[str, Any]:
+    """Recall per system on gold statements whose cue is a verb of saying
+    (:data:`SPEECH_CUE_LEMMAS`) and on the others (beliefs, evidence, actions, no cue)."""
+    rels = [(a, i, r) for a in articles for i, r in enumerate(a.relations)]
+    cues = nlp.pipe((" ".join(a.text[s:e] for s, e in r.cue) for a, _, r in rels), batch_size=256)
+    speech = {(a.article_id, i): bool(r.cue) and cue_lemma(doc) in SPEECH_CUE_LEMMAS
+              for (a, i, r), doc in zip(rels, cues)}
+    n_speech = sum(speech.values())
+    out: dict[str, Any] = {"gold_with_speech_cue": n_speech,
+                           "gold_with_other_cue": len(speech) - n_speech}
+    for name, score in scores.items():
+        hit = {(aid, i) for aid, i, _, _ in score.pairs}
+        h_speech = sum(1 for k, v in speech.items() if v and k in hit)
+        h_other = sum(1 for k, v in speech.items() if not v and k in hit)
+        out[name] = {
+            "recall_speech_cue": round(h_speech / n_speech, 3) if n_speech else 0.0,
+            "recall_other_cue": round(h_other / (len(speech) - n_speech), 3)
+            if len(speech) > n_speech else 0.0,
+        }
+    return out
 
 
 def run_ours(articles: Sequence[PolnearArticle], nlp: Any) -> tuple[dict, dict, float]:
@@ -208,6 +233,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                                       "docs_with_odd_quote_marks_run_per_paragraph": fallbacks},
         "target_end_to_end_f1": TARGET_END_TO_END_F1,
     }
+    by_cue = recall_by_cue(articles, {"stance": s_ours, "textacy_direct_quotations": s_peer}, nlp)
+    result["gold_with_speech_cue"] = by_cue.pop("gold_with_speech_cue")
+    result["gold_with_other_cue"] = by_cue.pop("gold_with_other_cue")
+    for name, figures in by_cue.items():
+        result[name].update(figures)
     result["meets_target"] = result["stance"]["end_to_end_f1"] >= TARGET_END_TO_END_F1
     if args.errors:
         report = {"stance": error_report(articles, s_ours, our_rows),

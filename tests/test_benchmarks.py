@@ -203,6 +203,13 @@ def test_cue_sentence_baseline_takes_cue_sentences_and_first_resolved_entity(nlp
     assert rows[1]["speaker"] == "" and rows[1]["mention"] == ""  # Wald is not in the registry
 
 
+def test_cue_lemma_finds_the_verb_of_a_cue_phrase(nlp):
+    assert bc.cue_lemma(nlp("has said")) == "say"
+    assert bc.cue_lemma(nlp("According to")) == "according to"
+    assert bc.cue_lemma(nlp("It was reported")) == "report"
+    assert bc.cue_lemma(nlp("shows")) not in bc.SPEECH_CUE_LEMMAS
+
+
 # --- the script -------------------------------------------------------------------------------
 
 def test_attribution_script_skips_cleanly_without_data(tmp_path, capsys):
@@ -222,6 +229,8 @@ def test_attribution_script_runs_on_another_copy_of_the_layout(nlp, tmp_path, ca
     out = json.loads(capsys.readouterr().out)
     assert out["articles"] == 2 and out["gold_statements"] == 5
     assert out["gold_without_source"] == 1 and out["gold_relations_without_content_skipped"] == 1
+    # said, told, said, "It was reported", announced: all verbs of saying
+    assert (out["gold_with_speech_cue"], out["gold_with_other_cue"]) == (5, 0)
     for system in ("stance", "textacy_direct_quotations"):
         fig = out[system]
         assert fig["gold"] == 5
