@@ -289,8 +289,10 @@ def store_labels(labels: pd.DataFrame, folder: str | Path, target: Target) -> St
 def match_labels(labels: pd.DataFrame, statements: pd.DataFrame) -> pd.DataFrame:
     """Labels joined to the statements they name: adds ``_row`` (row in ``statements``) and the
     statement's ``article_id``; labels whose id is not among the statements are left out."""
-    rows = pd.DataFrame({"statement_id": statements["statement_id"].astype(str).to_numpy(),
-                         "article_id": statements["article_id"].astype(str).to_numpy(),
+    ids = statements["statement_id"].astype(str).to_numpy()
+    articles = (statements["article_id"].astype(str).to_numpy()
+                if "article_id" in statements.columns else ids)  # no articles: each its own
+    rows = pd.DataFrame({"statement_id": ids, "article_id": articles,
                          "_row": np.arange(len(statements))}).drop_duplicates("statement_id")
     return labels.astype({"statement_id": str}).merge(rows, on="statement_id", how="inner")
 

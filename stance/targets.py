@@ -36,7 +36,8 @@ from stance.stance_model import (
 
 __all__ = [
     "NONE", "RESERVED", "STANCE_COLUMNS", "UNCLEAR", "CVResult", "StanceClassifier", "Target",
-    "TargetError", "cross_validate_stance", "get_target", "load_targets", "predict_stance",
+    "TargetError", "corpus_stance", "cross_validate_stance", "get_target", "load_targets",
+    "predict_stance",
     "stance_by_group", "train_stance", "zero_shot_stance",
 ]
 
@@ -347,3 +348,39 @@ def stance_by_group(stance: pd.DataFrame, statements: pd.DataFrame, by: str = "s
     if not out:
         return pd.DataFrame(columns=columns)
     return pd.concat(out, ignore_index=True).loc[:, columns]
+
+
+def corpus_stance(statements: pd.DataFrame, vectors: Any, targets: Sequence[Target],
+                  embed_fn: Callable[[Sequence[str]], np.ndarray] | None = None, *,
+                  labels_dir: Any = None, min_labels: int = 20,
+                  **zero_shot_params: Any) -> pd.DataFrame:
+    """The stance table of a corpus: per target, the supervised model when ``labels_dir`` holds
+    enough hand labels for it (``<labels_dir>/<target>.csv`` with at least ``min_labels`` labels
+    of these statements, two labels with two examples each), else the zero-shot model.
+
+    Returns :data:`STANCE_COLUMNS` plus ``method`` (``"supervised"`` or ``"zero-shot"``), targets
+    in order. The supervised model is fitted on all stored labels of the target; its agreement
+    with them is measured by ``stance label import`` (cross-validated), not here.
+    """
+    from pathlib import Path
+
+    from stance.labeling import label_path, match_labels, read_labels
+
+    parts = []
+    for target in targets:
+        method = "zero-shot"
+        path = label_path(labels_dir, target.name) if labels_dir is not None else None
+        if path is not None and Path(path).is_file():
+            labels = read_labels(path, targets)
+            rows = match_labels(labels[labels["target"] == target.name], statements)
+            counts = rows["position"].value_counts()
+            if len(rows) >= min_labels and len(counts) >= 2 and counts.min() >= 2:
+                model = train_stance(labels, statements, vectors, target.name)
+                parts.append(predict_stance(model, statements, vectors, target.name)
+                             .assign(method="supervised"))
+                continue
+        parts.append(zero_shot_stance(statements, vectors, [target], embed_fn,
+                                      **zero_shot_params).assign(method=method))
+    if not parts:
+        return zero_shot_stance(statements, vectors, [], embed_fn).assign(method="")
+    return pd.concat(parts, ignore_index=True)

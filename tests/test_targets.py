@@ -352,3 +352,27 @@ def test_stance_figure_by_side_and_over_time(tmp_path):
     note = stance_by_side(nothing)
     assert "No statement concerns any target" in " ".join(t.get_text() for t in
                                                           note.axes[0].texts)
+
+
+def test_corpus_stance_uses_labels_when_there_are_enough(examples, targets, embed_fn, tmp_path):
+    from stance.targets import corpus_stance
+
+    ex, vectors = examples
+    zs = zero_shot_stance(ex, vectors, targets, embed_fn)
+    plain = corpus_stance(ex, vectors, targets, embed_fn, labels_dir=tmp_path)
+    assert set(plain["method"]) == {"zero-shot"}
+    pd.testing.assert_frame_equal(plain.drop(columns="method"), zs)
+    own = ex[ex["target"].isin(["ceasefire", "none"])]
+    labels = pd.DataFrame({"statement_id": own["statement_id"], "target": "ceasefire",
+                           "position": own["position"]})
+    labels.to_csv(tmp_path / "ceasefire.csv", index=False)
+    mixed = corpus_stance(ex, vectors, targets, embed_fn, labels_dir=tmp_path, min_labels=10)
+    sup = mixed[mixed["target"] == "ceasefire"]
+    assert set(sup["method"]) == {"supervised"}
+    # fitted on these very labels, the model gives them back
+    back = sup.set_index("statement_id").loc[labels["statement_id"], "position"]
+    assert (back.to_numpy() == labels["position"].to_numpy()).mean() >= 0.9
+    others = mixed["target"] != "ceasefire"
+    assert set(mixed.loc[others, "method"]) == {"zero-shot"}
+    too_few = corpus_stance(ex, vectors, targets, embed_fn, labels_dir=tmp_path, min_labels=50)
+    assert set(too_few["method"]) == {"zero-shot"}
