@@ -44,8 +44,8 @@ def _cue_extent(v: Token, quotes: list[Quote]) -> tuple[int, int]:
     doc = v.doc
     idx = {v.i}
     for c in v.children:
-        if in_quote(c.idx, quotes):
-            continue
+        if in_quote(c.idx, quotes) or any(in_quote(t.idx, quotes) for t in c.subtree):
+            continue  # 'insisted on "the need ..."': the quote is the complement, no setting
         keep = c.dep_ in _FRAME_DEPS or (c.dep_ == "dobj" and v.lemma_.lower() == "tell") or (
             c.dep_ == "prep" and c.lower_ in ("in", "on", "at", "during", "while", "after",
                                               "before", "to", "via", "through", "with"))
