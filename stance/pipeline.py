@@ -107,12 +107,18 @@ class _Stages:
     """Numbered stage lines ("[3/7] embed: ...") on stdout."""
 
     def __init__(self, total: int, enabled: bool) -> None:
+        import time
+
         self.total, self.k, self.enabled = total, 0, enabled
+        self.clock = time.perf_counter
+        self.last = self.clock()
 
     def __call__(self, text: str) -> None:
         self.k += 1
+        now = self.clock()
         if self.enabled:
-            print(f"[{self.k}/{self.total}] {text}", flush=True)
+            print(f"[{self.k}/{self.total}] {text} ({now - self.last:.1f} s)", flush=True)
+        self.last = now
 
     def detail(self, text: str) -> None:
         if self.enabled:
@@ -256,6 +262,15 @@ def _remove_stale(out_dir: Path, written: set[Path]) -> None:
             path.unlink()
 
 
+def _quiet_model_loading() -> None:
+    """No "Loading weights" progress bars from transformers (``stance run --quiet``)."""
+    try:
+        from transformers.utils import logging as hf_logging
+    except ImportError:  # pragma: no cover - a dependency of sentence-transformers
+        return
+    hf_logging.disable_progress_bar()
+
+
 def run(path: str | Path | None = None, *, config: str | Path | None = None,
         out: str | Path | None = None, overrides: dict | None = None,
         progress: bool = True, nlp: Any = None, model: Any = None,
@@ -295,15 +310,18 @@ def run(path: str | Path | None = None, *, config: str | Path | None = None,
     for note in notes:
         stage.detail(note)
 
-    statements = extract_statements(corpus, nlp=nlp, progress=progress or None)
+    statements = extract_statements(corpus, nlp=nlp, progress=None if progress else False)
     statements = T.normalize_statements(statements)
     resolved = int((statements["speaker"] != "").sum())
     stage(f"extract: {len(statements)} statements, {resolved} with a resolved speaker")
 
+    if not progress:
+        _quiet_model_loading()
     st_model = load_model(model if model is not None else cfg["model"])
     fingerprint = model_fingerprint(st_model)
     if len(statements):
-        vectors = embed(statements, st_model, cache_dir=cache_dir, progress=progress or None)
+        vectors = embed(statements, st_model, cache_dir=cache_dir,
+                        progress=None if progress else False)
     else:
         vectors = np.zeros((0, 1), dtype=np.float32)
     stage(f"embed: {vectors.shape[0]} vectors of dimension {vectors.shape[1]} "
@@ -321,16 +339,16 @@ def run(path: str | Path | None = None, *, config: str | Path | None = None,
     def embed_fn(texts: list[str]) -> np.ndarray:
         return embed(list(texts), st_model, cache_dir=cache_dir, progress=False)
 
-    stage(f"compare: {', '.join(names)}")
     tables = data.figure_tables(framed, vectors, frames, corpus.registry, settings,
                                 embed_fn=embed_fn, names=names,
-                                progress=stage.detail if progress else None)
+                                progress=(lambda n: stage.detail(f"comparing: {n}"))
+                                if progress else None)
+    stage(f"compare: the tables of {len(names)} figures")
     written: list[Path] = []
     written += write_table(framed, out_dir / "statements")
     written += write_table(frames, out_dir / "frames")
     if "stance_zero_shot" in tables:
         written += write_table(tables["stance_zero_shot"], out_dir / "stance_zero_shot")
-    stage(f"figures: {len(names)} figures ({', '.join(cfg['formats'])}) in {out_dir}")
     from stance.figures.shares import single_bin_message
     from stance.figures.style import bin_description, close, is_note
 
@@ -354,6 +372,7 @@ def run(path: str | Path | None = None, *, config: str | Path | None = None,
         fig = _draw(name, table, corpus.registry, tables, cfg)
         written += save_figure(fig, out_dir / f"{k}_{name}", formats=cfg["formats"])
         close(fig)
+    stage(f"figures: {len(names)} figures ({', '.join(cfg['formats'])}) in {out_dir}")
     _remove_stale(out_dir, set(written))
     root, inputs, outside = _input_files(corpus)
     extra = {
