@@ -90,8 +90,10 @@ def test_quote_interrupted_by_its_cue_is_one_statement(nlp, registry):
 def test_multi_paragraph_quotes_and_speaker_in_sentence_before_or_after(nlp, registry):
     st = run(nlp, registry, "multi_paragraph")
     assert find(st, "The first strike hit the fuel depot").speaker == "north-lind"
-    # a second quotation block and a new paragraph of the same quote keep the speaker
-    assert find(st, "The fire spread to the warehouses").speaker == "north-lind"
+    # a second quotation block in the same paragraph joins the first; a new paragraph of the
+    # same quote is a statement of its own, by the same speaker
+    merged = find(st, "The fire spread to the warehouses")
+    assert merged.text.startswith("The first strike") and merged.speaker == "north-lind"
     assert find(st, "A second strike followed an hour later").speaker == "north-lind"
     # the sentence before introduces the speaker; the sentence after names him
     assert find(st, "We will not give up a single village").speaker == "north-vale"

@@ -50,6 +50,8 @@ PROGRESS_MIN_ARTICLES = 5
 #: keep both statements when a verb of saying reports another ("Baku accused ..., the minister
 #: stated"); False keeps the inner one only
 NESTED_BOTH = True
+#: a quotation block with no cue in the same paragraph as the quote before it joins that quote
+MERGE_CONTINUATIONS = True
 #: longer texts are parsed in pieces of at most this many characters (spaCy's memory grows with
 #: the document; coreference does not cross pieces)
 MAX_SEGMENT = 100_000
@@ -241,10 +243,39 @@ def extract_article(doc, article, registry=None,
             "mention_start": r.mention_start + offset if r.mention_start >= 0 else -1,
             "mention_end": r.mention_end + offset if r.mention_end >= 0 else -1,
             "flags": tables.join_flags(flags), "confidence": c.confidence,
+            "_continues": c.continues and c.mention is None,
         })
         prev, prev_end = r, c.sent_end
     rows.sort(key=lambda r: (r["start"], r["end"]))
+    rows = _merge_continuations(rows, text, article["article_id"], offset)
     return _repeated(rows)
+
+
+def _merge_continuations(rows: list[dict], text: str, article_id: str,
+                         offset: int) -> list[dict]:
+    """``"A," X said. "B."`` in one paragraph is one quotation of X: the block without a cue
+    joins the quote before it (``text`` then runs from A to B, the cue inside). Blocks in a new
+    paragraph stay statements of their own."""
+    out: list[dict] = []
+    for r in rows:
+        cont = r.pop("_continues")
+        last = out[-1] if out else None
+        if cont and MERGE_CONTINUATIONS and last is not None and \
+                last["kind"] in ("direct", "mixed") and last["mention"] == r["mention"] and \
+                last["speaker"] == r["speaker"] and 0 <= r["start"] - last["end"] < 120 and \
+                "\n" not in text[last["end"] - offset:r["start"] - offset]:
+            last["end"] = r["end"]
+            last["text"] = text[last["start"] - offset:r["end"] - offset]
+            a = text.find(last["sentence"][:40]) if last["sentence"] else -1
+            last["sentence"] = text[a if a >= 0 else last["start"] - offset:
+                                    max(r["end"] - offset, text.find(r["sentence"])
+                                        + len(r["sentence"]))].strip()
+            last["flags"] = tables.join_flags(tables.split_flags(last["flags"])
+                                              + tables.split_flags(r["flags"]))
+            last["statement_id"] = tables.stable_id(article_id, last["start"], last["end"])
+            continue
+        out.append(r)
+    return out
 
 
 def _in_headline(c: Candidate, lines: list[tuple[int, int]]) -> bool:

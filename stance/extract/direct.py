@@ -128,6 +128,8 @@ def _intro_speaker(doc: Doc, s0: Span) -> Token | None:
     if k < 0:
         return None
     prev = doc[k].sent
+    if any(t.text in QUOTE_CHARS for t in prev):
+        return None  # '"...," X said. "..."': a continuation of that quote, not an introduction
     ends_colon = any(t.text == ":" for t in prev[-2:])
     if not ends_colon and not any(t.lemma_.lower() in SPEAK_EVENTS for t in prev):
         return None
