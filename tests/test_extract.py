@@ -354,3 +354,10 @@ def test_doubled_apostrophes_as_quote_marks(nlp, registry):
     assert find(st, "The dam will hold").speaker == "north-lind"
     row = find(st, "Nobody should panic")
     assert row.kind == "direct" and row.speaker == "north-lind" and "coref" in row["flags"]
+
+
+def test_quoted_titles_are_no_statements(nlp, registry):
+    text = {"x": "Speaking on \"Morning Valley Report,\" Oskar Vale said the bridge would reopen."}
+    st = run(nlp, registry, "x", texts=text)
+    assert list(st["text"]) == ["the bridge would reopen"]
+    assert st.iloc[0].kind == "indirect" and st.iloc[0].speaker == "north-vale"

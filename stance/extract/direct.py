@@ -140,6 +140,14 @@ def _intro_speaker(doc: Doc, s0: Span) -> Token | None:
     return subj[0]
 
 
+def _is_title(text: str, q: Quote) -> bool:
+    """A short quoted name of a show, a book or an operation ("Face the Nation")."""
+    words = text[q.start:q.end].rstrip(",.;:").split()
+    return len(words) <= 6 and text[q.end - 1:q.end] not in ".!?" and all(
+        w[:1].isupper() or w.lower() in ("of", "the", "and", "a", "an", "in", "on", "for", "to")
+        for w in words)
+
+
 def direct_quotes(doc: Doc, quotes: list[Quote]) -> tuple[list[Candidate], set[int]]:
     """Candidates for quotes attributed by an attached cue or continuing a previous quote, and
     the token indices of the cues they used."""
@@ -148,7 +156,7 @@ def direct_quotes(doc: Doc, quotes: list[Quote]) -> tuple[list[Candidate], set[i
     used: set[int] = set()
     last_for_cue: dict[int, Candidate] = {}
     for q in quotes:
-        if q.words(text) < (MIN_WORDS_SINGLE if q.single else MIN_WORDS):
+        if q.words(text) < (MIN_WORDS_SINGLE if q.single else MIN_WORDS) or _is_title(text, q):
             continue
         first = doc.char_span(q.start, q.end, alignment_mode="expand")
         if first is None or len(first) == 0:

@@ -29,7 +29,8 @@ def headline_lines(text: str, limit: int = 4) -> list[tuple[int, int]]:
     return spans
 
 
-_METADATA_WORDS = {"updated", "created", "posted", "published", "source", "photo", "video",
+_METADATA_WORDS = {"updated", "created", "posted", "published", "source", "photo", "video", "note",
+                   "editor", "editor's", "correction", "update",
                    "read", "tags", "share", "by", "date", "time", "live", "watch", "listen"}
 _FUNCTION_WORDS = {"of", "the", "for", "and", "de", "van", "von", "al", "bin", "to", "in"}
 
