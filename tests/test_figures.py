@@ -170,3 +170,22 @@ def test_projection_is_seeded_and_handles_tiny_inputs():
     for n in (0, 1, 2, 4):
         xy, method = figures.project_statements(vectors[:n])
         assert xy.shape == (n, 2) and method == "PCA"
+
+
+def test_grouping_levels_roll_speakers_up():
+    from pathlib import Path
+
+    from stance.figures.data import group_column
+    from stance.speakers import load_registry
+
+    reg = load_registry(Path(__file__).parent / "fixtures" / "pipeline" / "two-rivers"
+                        / "speakers.yaml")
+    st = pd.DataFrame({"speaker": ["ana-ferro", "tomas-vell", "lake-council", ""],
+                       "side": ["northland", "southland", "council", ""]})
+    assert group_column(st, reg, "speaker").tolist() == ["ana-ferro", "tomas-vell",
+                                                         "lake-council", ""]
+    assert group_column(st, reg, "organisation").tolist() == [
+        "northland-defense-ministry", "southland-government", "lake-council", ""]
+    assert group_column(st, reg, "side").tolist() == ["northland", "southland", "council", ""]
+    with pytest.raises(ValueError, match="level"):
+        group_column(st, reg, "party")

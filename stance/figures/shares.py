@@ -76,8 +76,13 @@ def frame_shares_by_speaker(shares: pd.DataFrame, registry: Any = None, *, max_g
         for tick, side in zip(ax.get_yticklabels(), groups["side"], strict=True):
             tick.set_color(st.side_colour(registry, side))
         ax.set_xticks(range(len(frames)))
-        ax.set_xticklabels([f"F{f}: {st.short(lab, 22)}" for f, lab in frames], rotation=40,
-                           ha="right", rotation_mode="anchor")
+        if len(frames) <= 7:       # room for the whole label, wrapped, under each column
+            width = max(12, int(80 / len(frames)))
+            ax.set_xticklabels([st.wrap(f"F{f}: {st.short(lab, 3 * width)}", width)
+                                for f, lab in frames])
+        else:
+            ax.set_xticklabels([f"F{f}: {st.short(lab, 22)}" for f, lab in frames],
+                               rotation=40, ha="right", rotation_mode="anchor")
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)
