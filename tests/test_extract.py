@@ -361,3 +361,22 @@ def test_quoted_titles_are_no_statements(nlp, registry):
     st = run(nlp, registry, "x", texts=text)
     assert list(st["text"]) == ["the bridge would reopen"]
     assert st.iloc[0].kind == "indirect" and st.iloc[0].speaker == "north-vale"
+
+
+def test_damaged_flag_comes_from_the_corpus_repairs(nlp, registry):
+    from types import SimpleNamespace
+
+    arts = articles("reported")
+    text = arts["text"].iloc[0]
+    start = text.index("Reyes insisted")
+    end = text.index("\n", start)
+    repairs = pd.DataFrame([{"article_id": "reported", "kind": "damaged", "start": start,
+                             "end": end, "raw_start": start, "raw_end": end, "before": "",
+                             "after": "", "note": "link text removed"}])
+    corpus = SimpleNamespace(articles=arts, registry=registry, repairs=repairs)
+    st = extract_statements(corpus, nlp=nlp, progress=False)
+    flagged = st[st["flags"].str.contains("damaged")]
+    assert list(flagged["text"]) == ["the village had been empty for weeks"]
+    assert flagged.iloc[0].confidence < find(st, "four villages were hit").confidence
+    with pytest.raises(TypeError, match="Corpus or an articles DataFrame"):
+        extract_statements(["not", "a", "corpus"], nlp=nlp)

@@ -82,7 +82,8 @@ PRONOUNS = {
 NON_SPEAKERS = frozenset({"i", "we", "you", "one", "there", "this", "that", "which", "who",
                           "what", "these", "those", "everyone", "nobody", "anyone", "something",
                           "reporter", "reporters", "journalist", "journalists", "author",
-                          "editor", "editors", "nothing"})
+                          "editor", "editors", "nothing", "details", "detail", "update",
+                          "updates", "correction"})
 
 #: head nouns of speakers that are people (for "he"/"she")
 PERSON_NOUNS = frozenset({"president", "minister", "spokesman", "spokeswoman", "spokesperson",
