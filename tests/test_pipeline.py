@@ -147,3 +147,19 @@ def test_config_file_overrides_and_unknown_keys_fail(tmp_path):
         pipeline.resolve_config({}, bad)
     with pytest.raises(ValueError, match="unknown figure"):
         pipeline._selected_figures({"figures": ["pie_chart"]})
+
+
+def test_corpus_without_statements_writes_notes_not_errors(tmp_path, nlp, st_model):
+    corpus = tmp_path / "quiet-valley"
+    (corpus / "articles").mkdir(parents=True)
+    (corpus / "articles" / "2021-01-01_weather.txt").write_text(
+        "date 2021-01-01 | source weather.example\n\nThe river rose after three days of rain. "
+        "The bridge was closed in the morning and opened again at noon.\n", encoding="utf-8")
+    result = pipeline.run(corpus, out=tmp_path / "out", overrides=FAST, progress=False, nlp=nlp,
+                          model=st_model, cache_dir=tmp_path / "cache")
+    assert len(result.statements) == 0
+    for stem in NAMES:
+        table = pd.read_csv(result.out / f"{stem}.csv")
+        assert list(table.columns) == ["note"] and "no statements" in table["note"].iloc[0]
+        assert (result.out / f"{stem}.png").is_file()
+    assert verify_outputs(result.out).passed
