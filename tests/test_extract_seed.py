@@ -69,6 +69,10 @@ def test_seed_speakers_and_kinds(seed):
     assert one("immediate cessation of hostilities").side == "mediator"
     assert one("Azerbaijan will destroy military targets").speaker_name == "Hikmet Hajiyev"
     assert one("launching the attack from inside its territory").mention == "Baku"
+    # bare "Officials" (a damaged sentence) are the Azerbaijani officials named before
+    officials = st[st["mention"] == "Officials"].iloc[0]
+    assert officials.speaker_name == "Azerbaijani government" and "coref" in officials["flags"]
+    assert "damaged" in officials["flags"]
     minister = one("Baku accused Armenia of launching the attack from inside its territory")
     assert minister.speaker_name == "Zakir Hasanov" and minister.cue == "stated"
 

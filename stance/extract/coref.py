@@ -160,7 +160,8 @@ class Resolver:
                     return self._remember(r)
                 return self._remember(Resolved("", full, "", m.text, m.start, m.end, "person",
                                                True))
-        if m.form == "role" and m.text.lower().startswith("the ") and j - i <= 4:
+        if m.form == "role" and j - i <= 4 and (m.text.lower().startswith("the ")
+                                                 or j - i == 1 and m.category == "plural"):
             ante = self._same_head(m)
             if ante is not None:
                 return self._remember(Resolved(ante.speaker, ante.speaker_name, ante.side,
