@@ -17,7 +17,7 @@ import pandas as pd
 
 from stance.figures.frame_axes import AXIS_COLUMNS
 from stance.figures.shares import SPEAKER_SHARE_COLUMNS, TIME_SHARE_COLUMNS
-from stance.figures.similarity import CONVERGENCE_COLUMNS, SIMILARITY_COLUMNS
+from stance.figures.similarity import CONVERGENCE_COLUMNS, SIMILARITY_COLUMNS, TREND
 from stance.figures.statement_map import POINT_COLUMNS, project_statements
 from stance.figures.style import note_table, plural
 from stance.figures.terms import TERM_COLUMNS
@@ -228,12 +228,20 @@ def side_convergence(statements: pd.DataFrame, vectors: np.ndarray,
     if len(sides) < 2:
         return note_table(f"Fewer than two sides have statements ({len(sides)}): no pair of "
                           "sides to follow over time.")
-    res = drift(sub, vectors[mask], by="side", freq=s.time_bin, n_boot=s.n_boot, seed=s.seed,
-                groups=sides).pairs
+    result = drift(sub, vectors[mask], by="side", freq=s.time_bin, n_boot=s.n_boot,
+                   seed=s.seed, groups=sides)
+    res = result.pairs
+    trend = result.trend.set_index(["side_a", "side_b"])
+    key = list(zip(res["side_a"], res["side_b"], strict=True))
     return pd.DataFrame({
         "bin": res["bin"], "a": res["side_a"], "b": res["side_b"],
         "similarity": res["similarity"], "lo": res["ci_low"], "hi": res["ci_high"],
-        "n_a": res["n_a"], "n_b": res["n_b"]})[CONVERGENCE_COLUMNS]
+        "n_a": res["n_a"], "n_b": res["n_b"],
+        "trend": [trend.at[k, "direction"] for k in key],
+        "trend_slope": [trend.at[k, "slope"] for k in key],
+        "trend_lo": [trend.at[k, "ci_low"] for k in key],
+        "trend_hi": [trend.at[k, "ci_high"] for k in key],
+        "trend_p": [trend.at[k, "p_value"] for k in key]})[CONVERGENCE_COLUMNS + TREND]
 
 
 def contrast_pair(statements: pd.DataFrame, s: Settings) -> tuple[str, str] | None:

@@ -23,6 +23,8 @@ SIMILARITY_COLUMNS = ["a", "b", "a_label", "b_label", "similarity", "lo", "hi", 
                       "small_n"]
 #: columns of the table behind figure 5
 CONVERGENCE_COLUMNS = ["bin", "a", "b", "similarity", "lo", "hi", "n_a", "n_b"]
+#: optional columns of that table: the pair's trend over the bins (``stance.compare.drift``)
+TREND = ["trend", "trend_slope", "trend_lo", "trend_hi", "trend_p"]
 
 
 def similarity_matrix(sim: pd.DataFrame, registry: Any = None, *, sides: dict | None = None,
@@ -108,7 +110,8 @@ def convergence(drift: pd.DataFrame, registry: Any = None, *, freq: str | None =
                 labels: dict | None = None, title: str | None = None) -> Figure:
     """One panel per pair of sides: cosine similarity of the two sides' centroids in each time bin
     (line) with its 95% bootstrap interval (band), and the number of statements behind each point.
-    Rising = converging, falling = diverging. ``drift`` has :data:`CONVERGENCE_COLUMNS`."""
+    Rising = converging, falling = diverging. ``drift`` has :data:`CONVERGENCE_COLUMNS` and
+    optionally :data:`TREND` (the verdict, slope per bin and permutation p-value in the title)."""
     note = time_plot_note(drift, "Convergence of sides over time",
                           "a plot of convergence over time", freq)
     if note is not None:
@@ -140,8 +143,8 @@ def convergence(drift: pd.DataFrame, registry: Any = None, *, freq: str | None =
                                 color="0.35")
             la = labels.get(a, st.side_label(registry, a))
             lb = labels.get(b, st.side_label(registry, b))
-            ax.set_title(f"{st.short(la, 18)} vs {st.short(lb, 18)}", loc="left",
-                         fontsize=st.BASE)
+            ax.set_title(f"{st.short(la, 18)} vs {st.short(lb, 18)}" + _trend_text(d, freq),
+                         loc="left", fontsize=st.SMALL)
             ax.set_ylim(ymin, 1.0)
             st.date_axis(ax, bins, freq, max_ticks=4)
             if k % ncols == 0:
@@ -151,11 +154,30 @@ def convergence(drift: pd.DataFrame, registry: Any = None, *, freq: str | None =
                 ax.xaxis.set_tick_params(labelbottom=True)
         for k in range(len(pairs), nrows * ncols):
             axes[k // ncols][k % ncols].set_visible(False)
+        if "trend" in drift.columns:
+            st.footnote(fig, "Trend: least-squares slope of the similarity over the "
+                        f"{st.bin_description(freq)}s where both sides speak, with a bootstrap "
+                        "interval and a permutation test of the order of the bins; "
+                        "'converging' or 'diverging' only when the interval excludes 0 and "
+                        "p <= 0.05 ('too few bins' below 3).")
         fig.suptitle(title or "Convergence of sides (line: similarity of the two sides' mean "
                      f"statement vectors per {st.bin_description(freq)};\nband: 95% bootstrap "
                      "interval; numbers: statements of each side; gap: a side without statements)",
                      x=0.01, ha="left")
     return fig
+
+
+def _trend_text(d: pd.DataFrame, freq: str | None) -> str:
+    """A second title line with the pair's trend, when the table has it."""
+    if "trend" not in d.columns or d["trend"].dropna().empty:
+        return ""
+    row = d.dropna(subset=["trend"]).iloc[0]
+    text = f"\ntrend: {row['trend']}"
+    if np.isfinite(row["trend_slope"]):
+        text += f", {row['trend_slope']:+.2f}/{st.bin_description(freq)}"
+    if np.isfinite(row["trend_p"]):
+        text += f", p = {row['trend_p']:.2f}"
+    return text
 
 
 def side_pairs(sides: list[str]) -> list[tuple[str, str]]:
