@@ -350,7 +350,7 @@ def run(path: str | Path | None = None, *, config: str | Path | None = None,
     if "stance_zero_shot" in tables:
         written += write_table(tables["stance_zero_shot"], out_dir / "stance_zero_shot")
     from stance.figures.shares import single_bin_message
-    from stance.figures.style import bin_description, close, is_note
+    from stance.figures.style import bin_description, close, is_note, note_figure
 
     for k, name in enumerate(FIGURE_NAMES, start=1):
         if name not in names:
@@ -369,7 +369,11 @@ def run(path: str | Path | None = None, *, config: str | Path | None = None,
             notes.append("frame_axes: the panels over time are not drawn (fewer than two "
                          f"{bin_description(cfg['time_bin'])}s).")
         written += write_table(table, out_dir / f"{k}_{name}", formats=("csv",))
-        fig = _draw(name, table, corpus.registry, tables, cfg)
+        try:
+            fig = _draw(name, table, corpus.registry, tables, cfg)
+        except ValueError as exc:   # a figure that cannot be drawn must not stop the run
+            notes.append(f"{name}: not drawn: {exc}")
+            fig = note_figure(name.replace("_", " ").capitalize(), f"Not drawn: {exc}")
         written += save_figure(fig, out_dir / f"{k}_{name}", formats=cfg["formats"])
         close(fig)
     stage(f"figures: {len(names)} figures ({', '.join(cfg['formats'])}) in {out_dir}")
