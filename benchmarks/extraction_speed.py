@@ -1,6 +1,6 @@
 """Speed and memory of statement extraction, measured beside spaCy's parsing alone.
 
-    python benchmarks/extraction_speed.py [--n-speed 200] [--rounds 2] [--n 10000] [--batch-size 32]
+    python benchmarks/extraction_speed.py [--n-speed 200] [--rounds 3] [--n 10000] [--batch-size 32]
 
 Speed: articles per second of ``stance.extract_statements`` against ``nlp.pipe`` alone on the
 same texts and the same pipeline (the extractor parses with it, so the ratio of the two times is
@@ -157,7 +157,7 @@ def measure_memory(n: int, batch_size: int) -> dict[str, Any]:
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n-speed", type=int, default=200, help="articles timed for speed (0: skip)")
-    ap.add_argument("--rounds", type=int, default=2, help="timing rounds (fastest counts)")
+    ap.add_argument("--rounds", type=int, default=3, help="timing rounds (fastest counts)")
     ap.add_argument("--n", type=int, default=10_000, help="articles for the peak-memory run (0: skip)")
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--memory-child", type=int, default=None, help=argparse.SUPPRESS)
