@@ -35,7 +35,7 @@ from stance.stance_model import (
     bootstrap_agreement,
     cross_validate_stance,
 )
-from stance.targets import NONE, RELEVANCE_THRESHOLD, UNCLEAR, Target, get_target
+from stance.targets import NONE, RELEVANCE_THRESHOLD, UNCLEAR, Target
 
 __all__ = ["LABEL_COLUMNS", "SHEET_COLUMNS", "LabelError", "agreement", "label_path",
            "match_labels", "read_label_sheet", "read_labels", "select_for_labelling",
@@ -310,7 +310,6 @@ def agreement(labels: pd.DataFrame, statements: pd.DataFrame, vectors: Any, targ
     intervals resampling articles. Returns a JSON-ready dict (``supervised`` is a message when
     there are too few labels).
     """
-    target = get_target([target], target.name)
     lab = labels[labels["target"] == target.name]
     rows = match_labels(lab, statements)
     zs = zero_shot[zero_shot["target"] == target.name].drop_duplicates("statement_id")
