@@ -380,3 +380,17 @@ def test_damaged_flag_comes_from_the_corpus_repairs(nlp, registry):
     assert flagged.iloc[0].confidence < find(st, "four villages were hit").confidence
     with pytest.raises(TypeError, match="Corpus or an articles DataFrame"):
         extract_statements(["not", "a", "corpus"], nlp=nlp)
+
+
+def test_directives_and_surnames(nlp, registry):
+    text = {"x": "Oskar Vale called on the mediators, gathered in Nordburg, to condemn the attack. "
+                 "Jonas Berg, a farmer, said the river flooded. Mr. Berg said the fields were lost. "
+                 "Oskar Vale vowed to defend the valley and promised to rebuild the bridge."}
+    st = run(nlp, registry, "x", texts=text)
+    call = find(st, "the mediators")
+    assert call.cue == "called on" and call.text.endswith("to condemn the attack")
+    assert not (st["cue"] == "condemn").any()  # what the addressee should do is no statement
+    berg = find(st, "the fields were lost")
+    assert berg.speaker_name == "Jonas Berg" and "coref" in berg["flags"]
+    promised = find(st, "to rebuild the bridge")
+    assert promised.speaker == "north-vale" and "coref" not in promised["flags"]

@@ -25,6 +25,8 @@ from stance.extract.mentions import (
 )
 
 OTHER_SIDE = "other"
+_HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "madam", "gen", "col", "sen", "rep", "gov",
+               "president", "minister", "premier", "general", "ambassador", "spokesman"}
 #: nouns that mark the speaker of a sentence as the issuer of a document
 _ISSUED = {"statement", "release", "communique", "communiqué", "declaration", "readout"}
 
@@ -151,7 +153,9 @@ class Resolver:
                                                m.text, m.start, m.end, "organisation", True))
             return self._remember(Resolved("", "", "", m.text, m.start, m.end, "organisation"))
         name = m.text
-        if m.form == "name" and j - i <= 2:
+        words = m.text.split()
+        if m.form == "name" and (len(words) == 1 or len(words) == 2 and
+                                 words[0].rstrip(".").lower() in _HONORIFICS):
             full = self._full_name(doc[head_i].text, m.start)
             if full:
                 sp = self.lookup(full)

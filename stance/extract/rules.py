@@ -23,6 +23,9 @@ CONFIDENCE = {
 }
 
 _TIME_ENTS = {"DATE", "TIME"}
+#: verbs whose infinitive complement is what the addressee should do
+_DIRECTIVES = {"call", "urge", "ask", "appeal", "demand", "invite", "encourage", "press",
+               "order", "instruct", "tell", "want", "request", "advise"}
 _SHOW_WORDS = {"showing", "shows", "show", "that", "which", "of", "depicting", "depicts",
                "with", "saying", "says", "where", "revealing", "reveals", "documenting",
                "proving", "featuring", "in", "on", "about", "confirming", "claiming"}
@@ -102,6 +105,9 @@ def subject_of(v: Token, depth: int = 0) -> Token | None:
         if h.dep_ in ("ccomp", "xcomp") and is_cue(h.head):
             return subject_of(h.head, depth + 1)
         return subject_of(h, depth + 1)
+    if v.tag_ == "VB" and v.dep_ in ("xcomp", "advcl", "acl", "relcl") and any(
+            a.lemma_.lower() in _DIRECTIVES for a in v.ancestors):
+        return None  # "called on X to condemn ...": the addressee's act, not a statement
     if v.dep_ in ("advcl", "xcomp", "acl", "pcomp", "conj", "dep") and \
             v.tag_ in ("VBG", "VB") and h.pos_ in ("VERB", "AUX"):
         # "claimed that X had ..., denouncing ...": the participle is the claimant's
@@ -229,6 +235,9 @@ def content_range(v: Token, cues: set[int]) -> tuple[tuple[int, int], str] | Non
                                                                       "while", "when", "since")
                                                              for m in c.children):
                 break
+            if lem in ("call", "appeal", "urge") and content_kids and c.tag_ in ("VBN", "VB"):
+                # "called on the Group, formed to ..., to urge Armenia to withdraw"
+                content_kids.append(c)
             continue
         elif c.dep_ == "dative" and lem == "tell":
             continue
