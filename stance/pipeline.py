@@ -286,7 +286,7 @@ def run(path: str | Path | None = None, *, config: str | Path | None = None,
     """
     from stance import tables as T
     from stance.corpus import read_corpus
-    from stance.embed import embed, load_model, model_fingerprint
+    from stance.embed import embed, model_fingerprint
     from stance.extract import extract_statements
     from stance.figures import data
     from stance.manifest import write_manifest
@@ -317,7 +317,9 @@ def run(path: str | Path | None = None, *, config: str | Path | None = None,
 
     if not progress:
         _quiet_model_loading()
-    st_model = load_model(model if model is not None else cfg["model"])
+    # a model spec (None, name, folder) or a loaded model: embed() loads it only when a text is
+    # missing from the cache, so a re-run with nothing changed never loads it
+    st_model = model if model is not None else cfg["model"]
     fingerprint = model_fingerprint(st_model)
     if len(statements):
         vectors = embed(statements, st_model, cache_dir=cache_dir,
