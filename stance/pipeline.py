@@ -160,7 +160,8 @@ def _input_files(corpus: Any) -> tuple[Path, list[Path], dict]:
     if corpus.path.is_file():
         files.add(corpus.path)
     outside = {}
-    for extra in (root / "corpus.yaml", getattr(corpus.registry, "path", None)):
+    labels = sorted((root / "labels").glob("*.csv")) if (root / "labels").is_dir() else []
+    for extra in (root / "corpus.yaml", getattr(corpus.registry, "path", None), *labels):
         if extra is None or not Path(extra).is_file():
             continue
         if Path(extra).resolve().is_relative_to(root.resolve()):
@@ -168,6 +169,12 @@ def _input_files(corpus: Any) -> tuple[Path, list[Path], dict]:
         else:
             outside[f"speakers: {Path(extra).parent.name}/{Path(extra).name}"] = sha256_file(extra)
     return root, sorted(p for p in files if p.is_file()), outside
+
+
+def _labels_dir(corpus: Any) -> Path | None:
+    """``labels/`` of the corpus folder (hand stance labels), if there is one."""
+    root = corpus.path if corpus.path.is_dir() else corpus.path.parent
+    return root / "labels" if (root / "labels").is_dir() else None
 
 
 def _registry_and_axes(corpus: Any, cfg: dict, notes: list[str]) -> Any:
@@ -336,7 +343,8 @@ def run(path: str | Path | None = None, *, config: str | Path | None = None,
     settings = data.Settings(seed=cfg["seed"], time_bin=cfg["time_bin"], level=cfg["level"],
                              n_boot=cfg["n_boot"], sides=cfg["sides"], axes=axes,
                              max_groups=cfg["max_groups"], max_sides=cfg["max_sides"],
-                             min_statements=cfg["min_statements"], targets=cfg["targets"])
+                             min_statements=cfg["min_statements"], targets=cfg["targets"],
+                             labels_dir=_labels_dir(corpus))
 
     def embed_fn(texts: list[str]) -> np.ndarray:
         return embed(list(texts), st_model, cache_dir=cache_dir, progress=False)
@@ -349,8 +357,8 @@ def run(path: str | Path | None = None, *, config: str | Path | None = None,
     written: list[Path] = []
     written += write_table(framed, out_dir / "statements")
     written += write_table(frames, out_dir / "frames")
-    if "stance_zero_shot" in tables:
-        written += write_table(tables["stance_zero_shot"], out_dir / "stance_zero_shot")
+    if "statement_stance" in tables:
+        written += write_table(tables["statement_stance"], out_dir / "statement_stance")
     from stance.figures.shares import single_bin_message
     from stance.figures.style import bin_description, close, is_note, note_figure
 

@@ -42,7 +42,7 @@ def runs(tmp_path_factory, nlp, st_model):
 def test_every_output_is_written(runs):
     a, _ = runs
     names = {p.name for p in a.out.iterdir()}
-    for table in ("statements", "frames", "stance_zero_shot"):
+    for table in ("statements", "frames", "statement_stance"):
         assert {f"{table}.csv", f"{table}.parquet"} <= names
     for stem in NAMES:
         assert {f"{stem}.png", f"{stem}.pdf", f"{stem}.csv"} <= names
@@ -93,8 +93,8 @@ def test_tables_hold_the_numbers_behind_the_figures(runs):
     assert set(axes["axis"]) == {"harm", "escalation"}
     assert axes["bin"].notna().any() and axes["bin"].isna().any()
     assert not a.notes                                        # every comparison was made
-    zero_shot = pd.read_parquet(a.out / "stance_zero_shot.parquet")
-    assert set(zero_shot["target"]) == {"ceasefire"}
+    stance = pd.read_parquet(a.out / "statement_stance.parquet")
+    assert set(stance["target"]) == {"ceasefire"} and set(stance["method"]) == {"zero-shot"}
 
 
 def test_verify_passes_and_detects_a_changed_file(runs, tmp_path):

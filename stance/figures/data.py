@@ -37,6 +37,7 @@ class Settings:
     sides: list[str] | None = None
     axes: Any = None
     targets: Any = None
+    labels_dir: Any = None
     max_groups: int = 12
     max_sides: int = 4
     min_statements: int = 2
@@ -313,19 +314,21 @@ def axis_positions(statements: pd.DataFrame, vectors: np.ndarray, registry: Any,
 
 def stance_tables(statements: pd.DataFrame, vectors: np.ndarray, s: Settings,
                   embed_fn: Callable[[list[str]], np.ndarray]) -> dict[str, Any]:
-    """Zero-shot stance toward the corpus's targets (:mod:`stance.targets`): the per-statement
-    table and the tables of figures 8 (by side) and 9 (by side over time)."""
-    from stance.targets import load_targets, stance_by_group, zero_shot_stance
+    """Stance toward the corpus's targets (:mod:`stance.targets`): the per-statement table and
+    the tables of figures 8 (by side) and 9 (by side over time). A target with enough hand labels
+    in ``labels_dir`` (``<target>.csv``) uses the supervised classifier, the others zero-shot
+    (:func:`stance.targets.corpus_stance`; column ``method``)."""
+    from stance.targets import corpus_stance, load_targets, stance_by_group
 
     targets = load_targets(s.targets if s.targets is not None else None, "run config targets")
     if not targets:
         note = note_table("The corpus has no stance targets (targets: in corpus.yaml or the run "
                           "config).")
         return {"stance_by_side": note, "stance_over_time": note, "_targets": []}
-    zs = zero_shot_stance(statements, vectors, targets, embed_fn=embed_fn)
+    zs = corpus_stance(statements, vectors, targets, embed_fn=embed_fn, labels_dir=s.labels_dir)
     st_in = statements.assign(side=statements["side"].replace("", "unknown"))
     kw = {"by": "side", "targets": targets, "n_boot": s.n_boot, "seed": s.seed}
-    out = {"stance_zero_shot": zs, "_targets": targets,
+    out = {"statement_stance": zs, "_targets": targets,
            "stance_by_side": stance_by_group(zs, st_in, freq=None, **kw)}
     out["stance_over_time"] = (stance_by_group(zs, st_in, freq=s.time_bin, **kw) if s.time_bin
                                else note_table("No time bin is set (time_bin: null)."))
@@ -400,7 +403,7 @@ def figure_tables(statements: pd.DataFrame, vectors: np.ndarray, frames: pd.Data
     out["_contrast"] = contrast_pair(st, s) if len(st) else None
     out["_omitted"] = omitted_note(st, s)
     out["_targets"] = cache.get("_targets", [])
-    if "stance_zero_shot" in cache:
-        out["stance_zero_shot"] = cache["stance_zero_shot"]
+    if "statement_stance" in cache:
+        out["statement_stance"] = cache["statement_stance"]
     out["_group_sides"] = _group_side(st) if len(st) else {}
     return out
