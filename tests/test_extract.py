@@ -394,3 +394,40 @@ def test_directives_and_surnames(nlp, registry):
     assert berg.speaker_name == "Jonas Berg" and "coref" in berg["flags"]
     promised = find(st, "to rebuild the bridge")
     assert promised.speaker == "north-vale" and "coref" not in promised["flags"]
+
+
+def test_quoted_as_saying_and_gerunds_after_prepositions(nlp, registry):
+    text = {"x": "Mara Lind was quoted as saying that the convoy had reached the dam. "
+                 "Oskar Vale ended the briefing by saying the valley road would stay closed."}
+    st = run(nlp, registry, "x", texts=text)
+    quoted = find(st, "the convoy had reached the dam")
+    assert (quoted.speaker, quoted.cue) == ("north-lind", "saying")
+    ended = find(st, "the valley road would stay closed")
+    assert ended.speaker == "north-vale" and ended.text == "the valley road would stay closed"
+
+
+def test_quantified_and_group_speakers(nlp, registry):
+    text = {"x": "In a statement, one of the ministry's lawyers, Jonas Berg, said the dam was safe. "
+                 "Those close to the governor say the bridge will reopen in spring. "
+                 "Some say the truce will not last. One could say the war is over."}
+    st = run(nlp, registry, "x", texts=text)
+    lawyer = find(st, "the dam was safe")
+    assert lawyer.mention == "one of the ministry's lawyers, Jonas Berg"
+    assert find(st, "the bridge will reopen in spring").mention == "Those close to the governor"
+    assert find(st, "the truce will not last").mention == "Some"
+    assert not st["text"].str.contains("the war is over").any()  # generic "one" is no speaker
+
+
+def test_misparsed_clauses_and_interrupting_cues(nlp, registry):
+    text = {"x": "Oskar Vale said after the talks he would not sign the accord. "
+                 "In Nordburg, Mara Lind told a meeting of village elders that the river was mined. "
+                 "The bridge, Mara Lind said, would be rebuilt by the army. "
+                 "Jonas Berg said so because the river had flooded."}
+    st = run(nlp, registry, "x", texts=text)
+    assert find(st, "he would not sign the accord").speaker == "north-vale"
+    told = find(st, "the river was mined")
+    assert told.text == "the river was mined" and told.cue.startswith("told a meeting")
+    # the cue interrupts the clause: the content is the whole clause around it
+    bridge = find(st, "would be rebuilt by the army")
+    assert bridge.text.startswith("The bridge") and bridge.speaker == "north-lind"
+    assert not st["text"].str.contains("the river had flooded").any()  # a reason is no content

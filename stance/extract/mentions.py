@@ -138,7 +138,8 @@ def classify(doc, i: int, j: int, head: Token, outlets: set[str]) -> Mention:
     if head.pos_ == "PRON" or hw in lx.PRONOUNS:
         if hw in lx.PRONOUNS and j - i == 1:
             return Mention(span.start_char, span.end_char, text, "pronoun", hw, lx.PRONOUNS[hw])
-        if hw in lx.NON_SPEAKERS or hw in ("i", "we", "you"):
+        group = hw in ("those", "one") and j - i >= 3  # "those close to him", "one of them"
+        if hw in lx.NON_SPEAKERS and not group or hw in ("i", "we", "you"):
             return Mention(span.start_char, span.end_char, text, "none", hw, category)
     if hw in lx.NON_SPEAKERS and j - i <= 2:
         return Mention(span.start_char, span.end_char, text, "none", hw, category)

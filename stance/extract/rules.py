@@ -31,6 +31,14 @@ _SHOW_WORDS = {"showing", "shows", "show", "that", "which", "of", "depicting", "
                "proving", "featuring", "in", "on", "about", "confirming", "claiming"}
 
 
+#: prepositions whose gerund shares the subject of the verb they hang on ("began by saying")
+_PCOMP_PREPS = {"by", "after", "before", "while", "in", "without", "besides", "when"}
+#: quantifiers that speak when they name a group ("some", "one of the attorneys, X")
+_QUANTIFIERS = {"one", "some", "many", "several", "most", "few", "others", "those", "all",
+                "both", "each", "two", "three", "four", "none"}
+_BARE_QUANTIFIERS = {"some", "many", "others", "several", "most", "few"}
+
+
 @dataclass
 class Candidate:
     """One attribution before its speaker is resolved."""
@@ -73,6 +81,23 @@ def is_cue(tok: Token) -> bool:
     return lem in lx.CLAUSE_VERBS or lem in lx.OBJECT_VERBS
 
 
+def group_speaker(subj: Token, lem: str) -> bool:
+    """A quantified subject that names speakers: "one of the family's attorneys, Justin Bamberg",
+    "those close to him", "some" (with a verb of saying)."""
+    low = subj.lower_
+    if low not in _QUANTIFIERS:
+        return False
+    for c in subj.children:
+        if c.dep_ == "appos" and speaker_like(c):
+            return True
+        if c.dep_ == "prep" and c.lower_ == "of" and any(
+                g.dep_ == "pobj" and speaker_like(g) for g in c.children):
+            return True
+    if low == "those":
+        return any(c.dep_ in ("amod", "prep", "relcl", "acl") for c in subj.children)
+    return low in _BARE_QUANTIFIERS and lem in lx.CLAUSE_VERBS and subj.dep_ == "nsubj"
+
+
 def in_quote(pos: int, quotes: list[Quote], single: bool = False) -> bool:
     """True when character ``pos`` lies inside a double quote's content (or a single one)."""
     return any(q.start <= pos < q.end and (single or not q.single) for q in quotes)
@@ -97,6 +122,14 @@ def subject_of(v: Token, depth: int = 0) -> Token | None:
             return subject_of(c, depth + 1)
     h = v.head
     if h is v:
+        return None
+    if v.dep_ == "pcomp" and v.tag_ == "VBG" and h.pos_ == "ADP" and h.head.pos_ in ("VERB", "AUX"):
+        g = h.head
+        passive = [c for c in g.children if c.dep_ == "nsubjpass"]
+        if g.lemma_.lower() in lx.CITING_VERBS and h.lower_ == "as" and passive:
+            return passive[-1]  # "X was quoted as saying ..."
+        if h.lower_ in _PCOMP_PREPS:
+            return subject_of(g, depth + 1)  # "X responded by saying ...", "after saying ..."
         return None
     if v.dep_ == "conj":
         if is_cue(h):
@@ -176,6 +209,17 @@ def content_range(v: Token, cues: set[int]) -> tuple[tuple[int, int], str] | Non
     if lem in ("vow", "pledge", "promise", "threaten", "swear", "agree", "refuse", "urge",
                "hope", "demand"):
         right_cc += [c for c in v.children if c.dep_ == "xcomp" and c.i > v.i]
+    if not right_cc and lem in lx.CLAUSE_VERBS:
+        right_cc = [c for c in v.children if _clause_like(c)]
+    if not right_cc and lem in ("tell", "inform", "assure", "remind", "warn", "brief"):
+        # "told a meeting of leaders that few people ...": the that-clause hangs on the addressee
+        for o in (c for c in v.children if c.dep_ in ("dobj", "dative") and c.i > v.i):
+            rel = [r for r in o.subtree if r.dep_ == "relcl" and any(
+                g.dep_ == "mark" and g.lower_ == "that" for g in r.children)]
+            if rel:
+                a = min(g.left_edge.i for g in rel[0].children if g.dep_ == "mark")
+                cue += " " + doc[o.left_edge.i:a].text
+                return _cut_at_cues(doc, (a, rel[0].right_edge.i + 1), v, cues), cue
     if right_cc:
         rng = _subtree_range(right_cc[0])
         objs = [c for c in v.children if c.dep_ == "dobj" and v.i < c.i < right_cc[0].i]
@@ -200,6 +244,12 @@ def content_range(v: Token, cues: set[int]) -> tuple[tuple[int, int], str] | Non
         sent = v.sent
         before = _trim(doc, sent.start, a)
         after = _trim(doc, b, sent.end)
+        h = v.head
+        if h.i > v.i and h.left_edge.i < a and before[1] - before[0] >= 1 \
+                and after[1] - after[0] >= 2 and "," in (doc[a].text, doc[a - 1].text) \
+                and "," in (doc[b - 1].text, doc[min(b, len(doc) - 1)].text):
+            # the cue interrupts one clause ("The museum, X said, would ..."): all of it
+            return _trim(doc, before[0], after[1]), cue
         size = [sum(len(t.text) for t in doc[x:y]) for x, y in (before, after)]
         best = before if size[0] >= size[1] else after
         if best[1] - best[0] >= 2:
@@ -261,6 +311,17 @@ def content_range(v: Token, cues: set[int]) -> tuple[tuple[int, int], str] | Non
     return (_cut_at_cues(doc, (i, j), v, cues), cue)
 
 
+def _clause_like(c: Token) -> bool:
+    """A finite clause right of a verb of saying that the parser took for an adverbial ("said
+    after the talks he would ..."): it has its own subject and no subordinating conjunction."""
+    if c.dep_ != "advcl" or c.i <= c.head.i or c.tag_ not in ("VB", "VBD", "VBP", "VBZ", "MD"):
+        return False
+    if not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children):
+        return False
+    return not any(g.dep_ == "mark" and g.lower_ != "that" or g.dep_ == "advmod" and g.tag_ == "WRB"
+                   for g in c.children)
+
+
 def _cut_at_cues(doc: Doc, rng: tuple[int, int], v: Token, cues: set[int]) -> tuple[int, int]:
     """End the content before another cue of the same speaker coordinated inside it
     ("denied X, but confirmed Y, and accused Z")."""
@@ -295,13 +356,14 @@ def reported(doc: Doc, quotes: list[Quote], used: set[int]) -> list[Candidate]:
         if subj is None or in_quote(subj.idx, quotes):
             continue
         if not speaker_like(subj) and (v.lemma_.lower() not in lx.STRONG_CUES
-                                       or subj.lower_ in lx.NON_SPEAKERS):
+                                       or subj.lower_ in lx.NON_SPEAKERS) \
+                and not group_speaker(subj, v.lemma_.lower()):
             continue
         found = content_range(v, cues)
         if found is None:
             continue
         (a, b), cue = found
-        if b - a < 1 or a <= subj.i < b:
+        if b - a < 1 or a <= subj.i < b and not (v.dep_ == "parataxis" and a < v.i < b):
             continue
         # the content may not contain the subject nor be only a pronoun
         if b - a == 1 and doc[a].pos_ in ("PRON", "DET"):
