@@ -431,3 +431,16 @@ def test_misparsed_clauses_and_interrupting_cues(nlp, registry):
     bridge = find(st, "would be rebuilt by the army")
     assert bridge.text.startswith("The bridge") and bridge.speaker == "north-lind"
     assert not st["text"].str.contains("the river had flooded").any()  # a reason is no content
+
+
+def test_named_appositions_and_quoted_labels(nlp, registry):
+    text = {"x": "His former deputy, Jonas Berg, called the governor a liar. "
+                 "Mara Lind called the shelling \"a crime against the valley\" on Monday. "
+                 "Food prices rose by a third, according to Oskar Vale, more than in any year since."}
+    st = run(nlp, registry, "x", texts=text)
+    deputy = find(st, "the governor a liar")
+    assert deputy.mention == "His former deputy, Jonas Berg" and deputy.cue == "called"
+    label = find(st, "a crime against the valley")
+    assert label.speaker == "north-lind" and label.text.startswith("the shelling")
+    prices = find(st, "Food prices rose by a third")
+    assert prices.speaker == "north-vale" and "since" not in prices.text

@@ -169,7 +169,10 @@ def speaker_like(tok: Token) -> bool:
         return low in ("he", "she", "it", "they", "we", "i")
     lemma = tok.lemma_.lower()
     return lemma in lx.SPEAKER_NOUNS or low in lx.SPEAKER_NOUNS or any(
-        c.dep_ == "compound" and (c.pos_ == "PROPN" or c.ent_type_) for c in tok.children)
+        c.dep_ == "compound" and (c.pos_ == "PROPN" or c.ent_type_) for c in tok.children) or any(
+        # "His former partner, Jonas Berg, said": a named apposition speaks for its head
+        c.dep_ == "appos" and (c.ent_type_ in ("PERSON", "ORG") or c.pos_ == "PROPN")
+        for c in tok.children)
 
 
 def _category(span: Span, head: Token) -> str:

@@ -76,7 +76,8 @@ def is_cue(tok: Token) -> bool:
         return False
     lem = tok.lemma_.lower()
     if lem == "call" and not any(c.dep_ in ("xcomp", "oprd", "ccomp") or c.dep_ == "prep" and
-                                 c.lower_ in ("for", "on", "upon") for c in tok.children):
+                                 c.lower_ in ("for", "on", "upon") or _quoted_label(c)
+                                 for c in tok.children):
         return False  # "called X" (on the phone), "called up reserves"
     return lem in lx.CLAUSE_VERBS or lem in lx.OBJECT_VERBS
 
@@ -96,6 +97,14 @@ def group_speaker(subj: Token, lem: str) -> bool:
     if low == "those":
         return any(c.dep_ in ("amod", "prep", "relcl", "acl") for c in subj.children)
     return low in _BARE_QUANTIFIERS and lem in lx.CLAUSE_VERBS and subj.dep_ == "nsubj"
+
+
+def _quoted_label(obj: Token) -> bool:
+    """An object with a quoted apposition: "called the remarks "a wake-up call"". """
+    doc = obj.doc
+    return obj.dep_ == "dobj" and any(
+        g.dep_ == "appos" and g.left_edge.i > 0 and doc[g.left_edge.i - 1].text in "\"“'‘«"
+        for g in obj.children)
 
 
 def in_quote(pos: int, quotes: list[Quote], single: bool = False) -> bool:
@@ -285,7 +294,8 @@ def content_range(v: Token, cues: set[int]) -> tuple[tuple[int, int], str] | Non
                                                                       "while", "when", "since")
                                                              for m in c.children):
                 break
-            if lem in ("call", "appeal", "urge") and content_kids and c.tag_ in ("VBN", "VB"):
+            if lem in ("call", "appeal", "urge") and content_kids and (c.tag_ in ("VBN", "VB") or any(
+                    g.dep_ == "aux" and g.lower_ == "to" for g in c.children)):
                 # "called on the Group, formed to ..., to urge Armenia to withdraw"
                 content_kids.append(c)
             continue
@@ -492,7 +502,10 @@ def according_to(doc: Doc, quotes: list[Quote]) -> list[Candidate]:
         # the clause: the rest of the sentence, on the side of the phrase that has the verb
         left = (sent.start, a_rng[0])
         right = (a_rng[1], sent.end)
-        if right[1] - right[0] >= left[1] - left[0]:
+        root = sent.root.i
+        if left[0] <= root < left[1] and t.i > root and left[1] - left[0] >= 3:
+            a, b = left  # "X rose by 20 percent, according to Y, more than ...": the main clause
+        elif right[1] - right[0] >= left[1] - left[0]:
             a, b = right
         else:
             a, b = left
