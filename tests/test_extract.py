@@ -444,3 +444,15 @@ def test_named_appositions_and_quoted_labels(nlp, registry):
     assert label.speaker == "north-lind" and label.text.startswith("the shelling")
     prices = find(st, "Food prices rose by a third")
     assert prices.speaker == "north-vale" and "since" not in prices.text
+
+
+def test_transcript_lines_opened_by_a_stray_quote_mark(nlp, registry):
+    text = {"x": "The interview went on.\n\n"
+                 "\"HOST: Minister, will the convoy reach the valley before the winter?\n\n"
+                 "\"VALE: The convoy will reach the valley, and nobody will stop it.\n\n"
+                 "\"HOST: And what about the bridge at the river, Minister?"}
+    st = run(nlp, registry, "x", texts=text)
+    assert list(st["mention"]) == ["HOST", "VALE", "HOST"]
+    vale = find(st, "The convoy will reach the valley")
+    assert vale.text == "The convoy will reach the valley, and nobody will stop it."
+    assert vale.speaker == "north-vale"

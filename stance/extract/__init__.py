@@ -385,6 +385,10 @@ def _dedupe(doc, cands: list[Candidate], quotes: list[Quote]) -> list[Candidate]
                     _overlap((c.start, c.end), (d.start, d.end)):
                 drop.add(k)  # list items are their header's speaker's
                 break
+            if d.evidence == "transcript" and c.evidence in ("direct", "direct_adjacent") and \
+                    _overlap((c.start, c.end), (d.start, d.end)):
+                drop.add(k)  # a stray mark before a transcript line opens no quotation
+                break
             if c.evidence == "agentless" and d.evidence != "agentless" and \
                     _overlap((c.start, c.end), (d.start, d.end)):
                 drop.add(k)  # a hedge inside someone's statement is theirs

@@ -46,7 +46,7 @@ def _name_like(who: str) -> bool:
 
 
 _SPEAKER_LINE = re.compile(
-    r"^\s*(?P<who>[^:\n―—]{2,60}?)\s*(?P<sep>:|\s[―—]\s)\s*(?P<what>\S.{8,})$")
+    r"^\s*[\"“«„]?(?P<who>[^:\n―—\"“”«»„]{2,60}?)\s*(?P<sep>:|\s[―—]\s)\s*(?P<what>\S.{8,})$")
 
 
 _SIGNED_QUOTE = re.compile(
