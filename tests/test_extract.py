@@ -456,3 +456,13 @@ def test_transcript_lines_opened_by_a_stray_quote_mark(nlp, registry):
     vale = find(st, "The convoy will reach the valley")
     assert vale.text == "The convoy will reach the valley, and nobody will stop it."
     assert vale.speaker == "north-vale"
+
+
+def test_cues_inside_relative_clauses(nlp, registry):
+    text = {"x": "Troops shelled the school, which Mara Lind says was used as a depot by the rebels. "
+                 "The dam, which, Oskar Vale said, is mined, still stands."}
+    st = run(nlp, registry, "x", texts=text)
+    depot = find(st, "used as a depot")
+    assert depot.speaker == "north-lind" and depot.text == "was used as a depot by the rebels"
+    mined = find(st, "is mined")
+    assert mined.speaker == "north-vale" and "still stands" not in mined.text

@@ -231,6 +231,9 @@ def content_range(v: Token, cues: set[int]) -> tuple[tuple[int, int], str] | Non
                 return _cut_at_cues(doc, (a, rel[0].right_edge.i + 1), v, cues), cue
     if right_cc:
         rng = _subtree_range(right_cc[0])
+        if rng[0] < v.i:
+            # "the village, which Baku says was used as a base": the clause after the cue
+            rng = (v.i + 1 + len(prt), rng[1])
         objs = [c for c in v.children if c.dep_ == "dobj" and v.i < c.i < right_cc[0].i]
         if objs and lem not in ("tell", "inform", "assure", "remind", "urge", "warn", "ask"):
             rng = (objs[0].left_edge.i, rng[1])
@@ -258,7 +261,7 @@ def content_range(v: Token, cues: set[int]) -> tuple[tuple[int, int], str] | Non
                 and after[1] - after[0] >= 2 and "," in (doc[a].text, doc[a - 1].text) \
                 and "," in (doc[b - 1].text, doc[min(b, len(doc) - 1)].text):
             # the cue interrupts one clause ("The museum, X said, would ..."): all of it
-            return _trim(doc, before[0], after[1]), cue
+            return _trim(doc, h.left_edge.i, h.right_edge.i + 1), cue
         size = [sum(len(t.text) for t in doc[x:y]) for x, y in (before, after)]
         best = before if size[0] >= size[1] else after
         if best[1] - best[0] >= 2:
