@@ -466,3 +466,14 @@ def test_cues_inside_relative_clauses(nlp, registry):
     assert depot.speaker == "north-lind" and depot.text == "was used as a depot by the rebels"
     mined = find(st, "is mined")
     assert mined.speaker == "north-vale" and "still stands" not in mined.text
+
+
+def test_second_quotation_of_the_same_sentence(nlp, registry):
+    text = {"x": "\"We respect the mediators,\" Oskar Vale said, but \"we will not give up a single "
+                 "village.\" \"The dam is safe,\" said Mara Lind, while Jonas Berg claimed \"the "
+                 "river is rising fast now.\""}
+    st = run(nlp, registry, "x", texts=text)
+    vale = find(st, "We respect the mediators")
+    assert vale.speaker == "north-vale" and vale.text.endswith("a single village.")
+    assert find(st, "The dam is safe").text == "The dam is safe,"
+    assert find(st, "the river is rising fast").mention == "Jonas Berg"

@@ -148,6 +148,20 @@ def _is_title(text: str, q: Quote) -> bool:
         for w in words)
 
 
+def _same_sentence_continuation(doc: Doc, q: Quote, out: list[Candidate], frame: list[Token],
+                                sent_start: int) -> bool:
+    """Quote ``q`` continues the last direct quote: same sentence, after its cue, and no other
+    speaking verb with a subject between them."""
+    if not out:
+        return False
+    prev = out[-1]
+    if prev.evidence != "direct" or prev.cue_i < 0 or prev.sent_start != sent_start or \
+            doc[prev.cue_i].idx >= q.open or prev.end > q.open:
+        return False
+    return not any(is_cue(t) and t.i != prev.cue_i and subject_of(t) is not None
+                   for t in frame if prev.end <= t.idx < q.open)
+
+
 def direct_quotes(doc: Doc, quotes: list[Quote]) -> tuple[list[Candidate], set[int]]:
     """Candidates for quotes attributed by an attached cue or continuing a previous quote, and
     the token indices of the cues they used."""
@@ -187,6 +201,12 @@ def direct_quotes(doc: Doc, quotes: list[Quote]) -> tuple[list[Candidate], set[i
                 after = {t.i for t in nxt}
         v = _attached_cue(doc, q, frame, quotes, after)
         sa, sb = s0.start_char, s1.end_char
+        if v is None and _same_sentence_continuation(doc, q, out, frame, sa):
+            # '"A," he said, but "B."': the second quotation of the sentence is his too
+            out[-1].end = max(out[-1].end, q.end)
+            out[-1].quotes.append(q)
+            out[-1].flags |= flags
+            continue
         if v is not None:
             prev = last_for_cue.get(v.i)
             if prev is not None and prev.sent_start == min(sa, v.sent.start_char):
