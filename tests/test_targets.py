@@ -154,6 +154,22 @@ def test_zero_shot_abstains_on_unrelated_statements(zero_shot):
     assert len(forced) <= 0.05 * len(cross), forced[["text", "target", "position"]]
 
 
+def test_zero_shot_on_the_default_corpus_ceasefire(default_corpus_path, nlp, targets, embed_fn):
+    """The seed article's Minsk Group call for an "immediate cessation of hostilities" supports a
+    ceasefire; Hajiyev's threat to destroy military targets does not."""
+    from stance.extract import extract_statements
+
+    statements = extract_statements(stance.read_corpus(default_corpus_path), nlp=nlp,
+                                    progress=False)
+    z = zero_shot_stance(statements, embed_fn(statements["text"].tolist()),
+                         [get_target(targets, "ceasefire")], embed_fn)
+    position = dict(zip(statements["text"], z["position"], strict=True))
+    call = next(t for t in position if "cessation of hostilities" in t)
+    threat = next(t for t in position if "will destroy military targets" in t)
+    assert position[call] == "supports"
+    assert position[threat] != "supports"
+
+
 def test_thresholds_are_parameters(examples, targets, embed_fn):
     ex, vectors = examples
     none = zero_shot_stance(ex, vectors, targets, embed_fn, relevance_threshold=1.01)

@@ -143,7 +143,8 @@ def convergence(drift: pd.DataFrame, registry: Any = None, *, freq: str | None =
                                 color="0.35")
             la = labels.get(a, st.side_label(registry, a))
             lb = labels.get(b, st.side_label(registry, b))
-            ax.set_title(f"{st.short(la, 18)} vs {st.short(lb, 18)}" + _trend_text(d, freq),
+            pair = f"{la} vs {lb}"
+            ax.set_title((pair if len(pair) <= 36 else f"{la} vs\n{lb}") + _trend_text(d, freq),
                          loc="left", fontsize=st.SMALL)
             ax.set_ylim(ymin, 1.0)
             st.date_axis(ax, bins, freq, max_ticks=4)

@@ -62,7 +62,7 @@ def _one_bin_panel(ax: Any, d: pd.DataFrame, registry: Any) -> list[str]:
         entry = f"{(_HOLLOW if hollow else _SYMBOL)[marker]} {_label(position)}"
         handles.append(entry.replace(" ", "\u00a0"))
     ax.set_yticks(range(len(sides)))
-    ax.set_yticklabels([f"{st.short(st.side_label(registry, s), 20)} ({int(n)})"
+    ax.set_yticklabels([st.wrap(f"{st.side_label(registry, s)} ({int(n)})", 20)
                         for s, n in sides.items()])
     for tick, side in zip(ax.get_yticklabels(), sides.index, strict=True):
         tick.set_color(st.side_colour(registry, side))
