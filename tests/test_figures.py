@@ -143,6 +143,15 @@ def test_frame_axes_with_one_bin_keeps_speakers_and_notes_time(registry):
     assert "Over time: not drawn" in texts(fig)
 
 
+def test_frame_axes_says_which_positions_have_no_interval(registry):
+    table = synthetic_tables()["frame_axes"]
+    assert "no interval" not in texts(draw("frame_axes", table, registry))
+    one_article = table["bin"].isna() & (table["group"] == table["group"].iloc[0])
+    table.loc[one_article, ["lo", "hi"]] = np.nan
+    assert f"{int(one_article.sum())} of the {int(table['bin'].isna().sum())} positions have no " \
+        "interval" in texts(draw("frame_axes", table, registry))
+
+
 @pytest.mark.parametrize("name", list(figures.FIGURES))
 def test_note_tables_become_note_figures(name, registry):
     fig = draw(name, style.note_table("Too few statements: 1 side has statements."), registry)

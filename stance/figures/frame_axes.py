@@ -31,7 +31,7 @@ def _overall_panel(ax: Any, d: pd.DataFrame, registry: Any, max_groups: int) -> 
         ax.plot([row["lo"], row["hi"]], [i, i], color=colour, lw=1.2, solid_capstyle="butt")
         ax.plot([row["position"]], [i], marker="o", ms=3.5, color=colour)
     ax.set_yticks(range(len(d)))
-    ax.set_yticklabels([f"{st.short(lab, 28)} ({int(n)})" for lab, n in
+    ax.set_yticklabels([f"{st.short(lab, 36)} ({int(n)})" for lab, n in
                         zip(d["group_label"], d["n"], strict=True)])
     for tick, side in zip(ax.get_yticklabels(), d["side"], strict=True):
         tick.set_color(st.side_colour(registry, side))
@@ -109,13 +109,15 @@ def frame_axes(positions: pd.DataFrame, registry: Any = None, *, freq: str | Non
                                        "a plot of the sides' positions over time needs at least "
                                        "two.", 34),
                      transform=ax2.transAxes, fontsize=st.BASE, va="center")
-        flat = overall[(overall["hi"] - overall["lo"]).abs() < 1e-12]
+        width = (overall["hi"] - overall["lo"]).abs()
+        flat = overall[width.isna() | (width < 1e-12)]
         foot = ("Positions: mean cosine of a group's statements with the axis, minus that of all "
                 "statements (0 = the corpus average). Label: speaker (statements)."
                 + (f" {footnote}" if footnote else ""))
         if len(flat):
-            foot += (f" {len(flat)} interval(s) have zero width: the bootstrap resamples "
-                     "articles, and those speakers are quoted in one article only.")
+            foot += (f" {len(flat)} of the {len(overall)} positions have no interval: the "
+                     "bootstrap resamples articles, and those speakers are quoted in one "
+                     "article only.")
         st.footnote(fig, foot)
         fig.suptitle(title or "Positions on the frame axes (dot: mean position; bar/band: 95% "
                      "bootstrap interval)", x=0.01, ha="left")

@@ -123,7 +123,7 @@ def statement_map(points: pd.DataFrame, registry: Any = None, *, method: str = "
                         for s in sides]
         labels = points.drop_duplicates("speaker").set_index("speaker")["speaker_label"]
         sp_handles = [Line2D([], [], ls="", marker=m, ms=5, color="0.25",
-                             label=st.short(labels.get(sp, sp) or sp, 34)) for sp, m in markers.items()]
+                             label=st.wrap(labels.get(sp, sp) or sp, 34)) for sp, m in markers.items()]
         if len(points["speaker"].unique()) > len(markers):
             sp_handles.append(Line2D([], [], ls="", marker="o", ms=3, color="0.25",
                                      label="other speakers"))
