@@ -251,6 +251,67 @@ def _encode(st_model: Any, texts: list[str], batch_size: int) -> np.ndarray:
     return _normalise(np.asarray(out))
 
 
+def _token_lengths(st_model: Any, texts: list[str], batch_size: int) -> list[int] | None:
+    """Each text's length in tokens as the model will see it (truncation included), or None for
+    a model that exposes no tokenizer."""
+    tokenize = getattr(st_model, "preprocess", None) or getattr(st_model, "tokenize", None)
+    if tokenize is None:
+        return None
+    lengths: list[int] = []
+    step = max(batch_size, 256)
+    for start in range(0, len(texts), step):
+        features = tokenize(texts[start:start + step])
+        mask = features.get("attention_mask") if hasattr(features, "get") else None
+        if mask is None:
+            return None
+        lengths.extend(int(n) for n in np.asarray(mask).sum(axis=1))
+    return lengths
+
+
+#: a batch smaller than this many token rows (texts x tokens) is filled up with copies of its
+#: own texts: below it, CPU kernels pick other code paths that round differently
+_MIN_TOKEN_ROWS = 64
+
+
+def _same_length_runs(st_model: Any, texts: list[str],
+                      batch_size: int) -> list[tuple[int | None, list[str]]]:
+    """``texts`` split into runs of texts with the same number of tokens, longest first, as
+    ``(length, texts)``; one run of length None for a model without a tokenizer."""
+    lengths = _token_lengths(st_model, texts, batch_size)
+    if lengths is None:
+        return [(None, texts)] if texts else []
+    runs: dict[int, list[str]] = {}
+    for text, n in zip(texts, lengths, strict=True):
+        runs.setdefault(n, []).append(text)
+    return [(n, runs[n]) for n in sorted(runs, reverse=True)]
+
+
+def _encode_run(st_model: Any, texts: list[str], length: int | None,
+                batch_size: int) -> np.ndarray:
+    """Vectors of texts that all have ``length`` tokens, so that each text's vector depends on
+    the text alone, never on what it was embedded with.
+
+    On the CPU a transformer's vector for a text changes in the last digits (about 1e-7) with
+    its company: padding to a longer batch-mate, and the batch's shape and the text's row in it
+    when the batch is small, select other kernels. The embedding cache keeps whichever vector
+    came first, and a UMAP layout amplifies such digits, so a figure would depend on what was
+    embedded before it. Hence: batches of equal-length texts only (no padding), and no batch of
+    fewer than ``_MIN_TOKEN_ROWS`` token rows (a small one is filled up with copies of its own
+    texts). ``tests/test_embed.py`` checks the invariance; it holds for a given machine and
+    thread count, not across CPUs.
+    """
+    if length is None:
+        return _encode(st_model, texts, batch_size)
+    parts = []
+    for start in range(0, len(texts), batch_size):
+        batch = texts[start:start + batch_size]
+        n = len(batch)
+        if n * length < _MIN_TOKEN_ROWS:
+            batch = batch * -(-_MIN_TOKEN_ROWS // (n * length))
+        parts.append(_encode(st_model, batch, len(batch))[:n])
+    return np.concatenate(parts)
+
+
 def _dimension(st_model: Any) -> int:
     getter = (getattr(st_model, "get_embedding_dimension", None)
               or getattr(st_model, "get_sentence_embedding_dimension", None))
@@ -276,9 +337,10 @@ def embed(statements_or_texts: pd.DataFrame | pd.Series | Sequence[str], model: 
 
     Rows are in input order and L2-normalised. Identical texts are embedded once. Vectors come
     from the disk cache (see ``EmbeddingCache``) when present; only the missing texts are
-    encoded, sorted by length and sent to the model in chunks of ``16 * batch_size``, each chunk
-    stored in one transaction, so an interrupted run keeps what it finished. When every text is
-    cached the model is not even loaded.
+    encoded, in batches of texts with the same number of tokens (so no text is padded, and its
+    vector depends on the text alone, not on what it was embedded with) and in chunks of
+    ``16 * batch_size``, each chunk stored in one transaction, so an interrupted run keeps what
+    it finished. When every text is cached the model is not even loaded.
 
     ``model``: None for the bundled all-MiniLM-L6-v2, a sentence-transformers name or folder, or a
     loaded model. ``cache_dir`` overrides the cache folder; ``use_cache=False`` skips the cache.
@@ -314,17 +376,18 @@ def embed(statements_or_texts: pd.DataFrame | pd.Series | Sequence[str], model: 
 
         with tqdm(total=len(order), desc="embedding", unit="text", disable=not show,
                   file=sys.stderr) as bar:
-            for start in range(0, len(order), chunk):
-                part = order[start:start + chunk]
-                out = _encode(st_model, part, batch_size)
-                if out.shape[0] != len(part):
-                    raise RuntimeError(f"model returned {out.shape[0]} vectors for {len(part)} "
-                                       "texts")
-                vectors.update(zip(part, out, strict=True))
-                if store is not None:
-                    store.put_many(fp, [(keys[t], v) for t, v in zip(part, out, strict=True)],
-                                   name=_model_name(model))
-                bar.update(len(part))
+            for length, run in _same_length_runs(st_model, order, batch_size):
+                for start in range(0, len(run), chunk):
+                    part = run[start:start + chunk]
+                    out = _encode_run(st_model, part, length, batch_size)
+                    if out.shape[0] != len(part):
+                        raise RuntimeError(f"model returned {out.shape[0]} vectors for "
+                                           f"{len(part)} texts")
+                    vectors.update(zip(part, out, strict=True))
+                    if store is not None:
+                        store.put_many(fp, [(keys[t], v) for t, v in zip(part, out, strict=True)],
+                                       name=_model_name(model))
+                    bar.update(len(part))
 
     if not texts:
         return np.zeros((0, _dimension(st_model)), dtype=np.float32)

@@ -30,7 +30,8 @@ TEXTS = [
 
 
 class Counting:
-    """Wraps a sentence-transformers model and records every text sent to ``encode``."""
+    """Wraps a sentence-transformers model and records the texts sent to ``encode``: each once per
+    call (a small batch is filled up with copies of its own texts; see ``stance.embed``)."""
 
     def __init__(self, model):
         self._model = model
@@ -39,7 +40,7 @@ class Counting:
 
     def encode(self, texts, **kwargs):
         self.calls += 1
-        self.seen.extend(texts)
+        self.seen.extend(dict.fromkeys(texts))
         return self._model.encode(texts, **kwargs)
 
     def __getattr__(self, name):
@@ -81,6 +82,31 @@ def test_vectors_shape_dtype_norm_order(st_model, tmp_path):
     # reversed input gives reversed rows
     rev = E.embed(TEXTS[::-1], cache_dir=tmp_path)
     assert np.array_equal(rev, vecs[::-1])
+
+
+def test_a_vector_does_not_depend_on_what_it_is_embedded_with(st_model):
+    """Padding a text to a longer batch-mate changes its vector in the last digits on the CPU;
+    the embedder batches equal-length texts only, so the bytes repeat whatever the company (and
+    the cache keeps the same vector whichever run computed it first)."""
+    text = "Azerbaijan will destroy military targets both inside Armenia and on occupied lands."
+    long_text = ("The co-chairs called for an immediate cessation of hostilities between the "
+                 "relevant military forces and a return to negotiations without delay.")
+    company = [text, "Ceasefire.", long_text, "word " * 600]
+    alone = E.embed([text], model=st_model, use_cache=False)
+    together = E.embed(company, model=st_model, use_cache=False)
+    assert alone[0].tobytes() == together[0].tobytes()
+    assert E.embed(company[::-1], model=st_model, use_cache=False)[::-1].tobytes() \
+        == together.tobytes()
+    # a short text alone, with one other and among many of its own length (the shape and the
+    # row of a small batch select other kernels on the CPU)
+    short = "a crushing response"
+    words = ["in the city", "near the town", "a severe response", "the big guns", "on the front",
+             "at the border", "a new truce", "the second city", "by the river", "in the north"]
+    alone = E.embed([short], model=st_model, use_cache=False)[0].tobytes()
+    for k in (1, 3, len(words)):
+        for batch in ([short, *words[:k]], [*words[:k], short]):
+            vectors = E.embed(batch, model=st_model, use_cache=False)
+            assert vectors[batch.index(short)].tobytes() == alone, (k, batch)
 
 
 def test_statements_table_uses_text_column(st_model, tmp_path):

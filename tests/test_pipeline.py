@@ -57,6 +57,27 @@ def test_rerun_gives_byte_identical_files(runs):
         assert (a.out / name).read_bytes() == (b.out / name).read_bytes(), name
 
 
+def test_outputs_do_not_depend_on_what_the_cache_held_before(runs, tmp_path, nlp, st_model):
+    """A cache filled by other work (here the run's own statements, embedded earlier in other
+    company: with long texts, in reverse order, a few at a time) gives the same bytes as an
+    empty one: a vector does not depend on the batch that computed it."""
+    from stance.embed import embed
+
+    a, _ = runs
+    texts = pd.read_parquet(a.out / "statements.parquet")["text"].tolist()
+    cache = tmp_path / "cache"
+    filler = ["An unrelated and much longer sentence about the weather, the harvest and the "
+              "markets of the river towns, written only to sit in the same batch. " * 3]
+    for start in range(0, len(texts), 3):
+        embed(filler + texts[::-1][start:start + 3], model=st_model, cache_dir=cache,
+              progress=False)
+    c = pipeline.run(CORPUS, overrides={"n_boot": 200}, out=tmp_path / "c", progress=False,
+                     nlp=nlp, model=st_model, cache_dir=cache)
+    for path in sorted(a.out.iterdir()):
+        if path.name != "manifest.json":    # its config_file entry differs (no file here)
+            assert (c.out / path.name).read_bytes() == path.read_bytes(), path.name
+
+
 def test_manifest_lists_inputs_config_versions_and_outputs(runs):
     a, _ = runs
     manifest = json.loads((a.out / "manifest.json").read_text(encoding="utf-8"))
