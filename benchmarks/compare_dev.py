@@ -7,8 +7,11 @@ embeds the statements (default model), then reports, for the two sides (default 
 azerbaijan): where each side sits on the default corpus's frame axes (relative to all
 statements, with article-bootstrap intervals), the framing test between them (article and
 statement permutation), the similarity of side centroids, the weekly convergence trend and the
-most distinctive words. Prints numbers and single words only, never statement text. Exits 0 with
-a message when ``../shared`` is absent.
+most distinctive words. It also ranks the speakers with at least ``--min-statements`` statements
+on each axis (most negative pole first), once as is and once with every named entity (spaCy's
+GPE, NORP, PERSON, ORG, LOC) replaced by "they" in the statements and the pole phrases alike: if a
+ranking moves little, names are not what places the speakers. Prints numbers, names and single
+words only, never statement text. Exits 0 with a message when ``../shared`` is absent.
 """
 
 from __future__ import annotations
@@ -28,12 +31,43 @@ def _round(x: float) -> float | None:
     return None if math.isnan(x) else round(float(x), 4)
 
 
+_ENTITIES = {"GPE", "NORP", "PERSON", "ORG", "LOC"}
+
+
+def _mask_entities(texts: list[str]) -> list[str]:
+    """Each text with its named entities replaced by "they"."""
+    from stance.nlp import load_nlp
+
+    out = []
+    for doc in load_nlp().pipe(texts):
+        text = doc.text
+        for ent in reversed(doc.ents):
+            if ent.label_ in _ENTITIES:
+                text = text[:ent.start_char] + "they" + text[ent.end_char:]
+        out.append(text)
+    return out
+
+
+def _speaker_orders(statements, vectors, axes, min_statements: int, embed_fn) -> dict:
+    """Per axis, the speakers with enough statements from the most negative to the most positive
+    relative position."""
+    from stance import compare
+
+    counts = statements["speaker_name"].value_counts()
+    speakers = sorted(counts[counts >= min_statements].index)
+    res = compare.frame_axes(statements, vectors, axes, by="speaker_name", n_boot=0,
+                             groups=speakers, embed_fn=embed_fn)
+    return {name: g.sort_values(["relative", "speaker_name"])["speaker_name"].tolist()
+            for name, g in res.biases.groupby("axis", sort=False)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEV)
     parser.add_argument("--sides", nargs=2, default=["armenia", "azerbaijan"])
     parser.add_argument("--n-boot", type=int, default=1000)
     parser.add_argument("--n-perm", type=int, default=999)
+    parser.add_argument("--min-statements", type=int, default=4)
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"no development corpus at {args.corpus}; nothing to do")
@@ -75,6 +109,13 @@ def main(argv: list[str] | None = None) -> int:
     trend = compare.drift(statements, vectors, by="side", freq="W", groups=[a, b],
                           n_boot=args.n_boot).trend.iloc[0]
     terms = compare.distinctive_terms(statements, a, b, top=8)
+    spoken = statements[statements["speaker_name"] != ""]
+    spoken_vectors = vectors[(statements["speaker_name"] != "").to_numpy()]
+    plain = _speaker_orders(spoken, spoken_vectors, compare.load_axes(default),
+                            args.min_statements, lambda t: stance.embed(list(t), progress=False))
+    masked = _speaker_orders(spoken, stance.embed(_mask_entities(spoken["text"].tolist())),
+                             compare.load_axes(default), args.min_statements,
+                             lambda t: stance.embed(_mask_entities(list(t)), progress=False))
     report = {
         "corpus": str(args.corpus), "statements": len(statements),
         "articles": int(statements["article_id"].nunique()), "sides": sides,
@@ -88,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         "distinctive_terms": {
             a: [(r.term, _round(r.z)) for r in terms.itertuples() if r.z > 0],
             b: [(r.term, _round(r.z)) for r in terms.itertuples() if r.z < 0]},
+        "speaker_order_on_axes": {name: {"as_is": plain[name], "entities_masked": masked[name]}
+                                  for name in plain},
         "seconds": round(time.perf_counter() - start, 1),
     }
     json.dump(report, sys.stdout, indent=1)

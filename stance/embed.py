@@ -49,8 +49,12 @@ DEFAULT_MODEL_NAMES = ("all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-
 _DOC_SUFFIXES = (".md", ".txt.bak")
 _DOC_NAMES = {".gitattributes", ".gitignore", "LICENSE", "LICENSE.txt", "NOTICE"}
 
-#: how many texts go to ``SentenceTransformer.encode`` per call (and per cache transaction)
+#: how many batches of texts are stored in one cache transaction
 _CHUNK_BATCHES = 16
+
+#: a batch smaller than this many token rows (texts x tokens) is filled up with copies of its
+#: own texts: below it, CPU kernels pick other code paths that round differently
+_MIN_TOKEN_ROWS = 64
 
 
 # --------------------------------------------------------------------------------------- models
@@ -270,16 +274,15 @@ def _forward(st_model: Any, texts: list[str]) -> np.ndarray:
     return _normalise(out.float().cpu().numpy())
 
 
-def _token_lengths(st_model: Any, texts: list[str], batch_size: int) -> list[int] | None:
+def _token_lengths(st_model: Any, texts: list[str]) -> list[int] | None:
     """Each text's length in tokens as the model will see it (truncation included), or None for
     a model that exposes no tokenizer."""
     tokenize = getattr(st_model, "preprocess", None) or getattr(st_model, "tokenize", None)
     if tokenize is None:
         return None
     lengths: list[int] = []
-    step = max(batch_size, 256)
-    for start in range(0, len(texts), step):
-        features = tokenize(texts[start:start + step])
+    for start in range(0, len(texts), 256):
+        features = tokenize(texts[start:start + 256])
         mask = features.get("attention_mask") if hasattr(features, "get") else None
         if mask is None:
             return None
@@ -287,16 +290,10 @@ def _token_lengths(st_model: Any, texts: list[str], batch_size: int) -> list[int
     return lengths
 
 
-#: a batch smaller than this many token rows (texts x tokens) is filled up with copies of its
-#: own texts: below it, CPU kernels pick other code paths that round differently
-_MIN_TOKEN_ROWS = 64
-
-
-def _same_length_runs(st_model: Any, texts: list[str],
-                      batch_size: int) -> list[tuple[int | None, list[str]]]:
+def _same_length_runs(st_model: Any, texts: list[str]) -> list[tuple[int | None, list[str]]]:
     """``texts`` split into runs of texts with the same number of tokens, longest first, as
     ``(length, texts)``; one run of length None for a model without a tokenizer."""
-    lengths = _token_lengths(st_model, texts, batch_size)
+    lengths = _token_lengths(st_model, texts)
     if lengths is None:
         return [(None, texts)] if texts else []
     runs: dict[int, list[str]] = {}
@@ -305,10 +302,9 @@ def _same_length_runs(st_model: Any, texts: list[str],
     return [(n, runs[n]) for n in sorted(runs, reverse=True)]
 
 
-def _encode_run(st_model: Any, texts: list[str], length: int | None,
-                batch_size: int) -> np.ndarray:
-    """Vectors of texts that all have ``length`` tokens, so that each text's vector depends on
-    the text alone, never on what it was embedded with.
+def _encode_batch(st_model: Any, batch: list[str], length: int | None) -> np.ndarray:
+    """Vectors of one batch of texts that all have ``length`` tokens, so that each text's vector
+    depends on the text alone, never on what it was embedded with.
 
     On the CPU a transformer's vector for a text changes in the last digits (about 1e-7) with
     its company: padding to a longer batch-mate, and the batch's shape and the text's row in it
@@ -316,19 +312,16 @@ def _encode_run(st_model: Any, texts: list[str], length: int | None,
     came first, and a UMAP layout amplifies such digits, so a figure would depend on what was
     embedded before it. Hence: batches of equal-length texts only (no padding), and no batch of
     fewer than ``_MIN_TOKEN_ROWS`` token rows (a small one is filled up with copies of its own
-    texts). ``tests/test_embed.py`` checks the invariance; it holds for a given machine and
-    thread count, not across CPUs.
+    texts). ``tests/test_embed.py`` and ``benchmarks/embedding_invariance.py`` check the
+    invariance; it holds for a given machine and thread count, not across CPUs. A model without
+    a tokenizer (``length`` None) gets the batch as it is.
     """
     if length is None:
-        return _encode(st_model, texts, batch_size)
-    parts = []
-    for start in range(0, len(texts), batch_size):
-        batch = texts[start:start + batch_size]
-        n = len(batch)
-        if n * length < _MIN_TOKEN_ROWS:
-            batch = batch * -(-_MIN_TOKEN_ROWS // (n * length))
-        parts.append(_forward(st_model, batch)[:n])
-    return np.concatenate(parts)
+        return _encode(st_model, batch, len(batch))
+    n = len(batch)
+    if n * length < _MIN_TOKEN_ROWS:
+        batch = batch * -(-_MIN_TOKEN_ROWS // (n * length))
+    return _forward(st_model, batch)[:n]
 
 
 def _dimension(st_model: Any) -> int:
@@ -402,10 +395,10 @@ def embed(statements_or_texts: pd.DataFrame | pd.Series | Sequence[str], model: 
 
         with tqdm(total=len(order), desc="embedding", unit="text", disable=not show,
                   file=sys.stderr) as bar:
-            for length, run in _same_length_runs(st_model, order, batch_size):
+            for length, run in _same_length_runs(st_model, order):
                 for start in range(0, len(run), batch_size):
                     part = run[start:start + batch_size]
-                    out = _encode_run(st_model, part, length, batch_size)
+                    out = _encode_batch(st_model, part, length)
                     if out.shape[0] != len(part):
                         raise RuntimeError(f"model returned {out.shape[0]} vectors for "
                                            f"{len(part)} texts")

@@ -31,7 +31,7 @@ def _overall_panel(ax: Any, d: pd.DataFrame, registry: Any, max_groups: int) -> 
         ax.plot([row["lo"], row["hi"]], [i, i], color=colour, lw=1.2, solid_capstyle="butt")
         ax.plot([row["position"]], [i], marker="o", ms=3.5, color=colour)
     ax.set_yticks(range(len(d)))
-    ax.set_yticklabels([f"{st.short(lab, 36)} ({int(n)})" for lab, n in
+    ax.set_yticklabels([f"{st.short(lab, st.NAME_WIDTH)} ({int(n)})" for lab, n in
                         zip(d["group_label"], d["n"], strict=True)])
     for tick, side in zip(ax.get_yticklabels(), d["side"], strict=True):
         tick.set_color(st.side_colour(registry, side))

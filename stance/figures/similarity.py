@@ -77,7 +77,7 @@ def similarity_matrix(sim: pd.DataFrame, registry: Any = None, *, sides: dict | 
                     ax.text(j, i, f"{val[i, j]:.2f}{star}\n{interval}",
                             ha="center", va="center", fontsize=st.SMALL,
                             color="white" if dark else "black", linespacing=1.1)
-        labels = [f"{st.short(lab, 36)} ({int(n)})" for lab, n in
+        labels = [f"{st.short(lab, st.NAME_WIDTH)} ({int(n)})" for lab, n in
                   zip(sizes["label"], sizes["n"], strict=True)]
         ax.set_xticks(range(k - 1))
         ax.set_xticklabels(labels[:-1], rotation=35, ha="right", rotation_mode="anchor")

@@ -31,6 +31,8 @@ BASE = 7.5
 TITLE = 8.5
 #: grey for unresolved / unknown speakers when no registry is given
 GREY = "#999999"
+#: characters of a speaker name kept in tick labels ("Nagorno-Karabakh Foreign Ministry" fits)
+NAME_WIDTH = 36
 #: marker shapes for speakers (filled, distinguishable in greyscale)
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "p", "h", "*")
 
