@@ -1,6 +1,9 @@
 # Two commands do everything on a fresh machine with Python 3.11:
 #   make figures   run the whole analysis on the default corpus
 #   make test      run the test suite
+# and two more for developers:
+#   make test-fast the tests not marked slow
+#   make docs      build the documentation site into site/ (mkdocs build --strict)
 # Each creates .venv/ in the checkout (if missing) and installs the pinned stack into it.
 PYTHON ?= python3.11
 VENV := .venv
@@ -12,7 +15,7 @@ TORCH_PIP_ARGS ?=
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install figures test lint clean-venv
+.PHONY: install figures test test-fast docs lint clean-venv
 
 install: $(STAMP)
 
@@ -20,7 +23,7 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet torch==2.13.0 $(TORCH_PIP_ARGS)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,docs]'
 	touch $(STAMP)
 
 figures: $(STAMP)
@@ -28,6 +31,12 @@ figures: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
+
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict
 
 lint: $(STAMP)
 	$(BIN)/ruff check stance tests benchmarks
