@@ -3,8 +3,12 @@
 A registry file has three top-level keys::
 
     sides:      [{id, label, colour}]                       # colour "#RRGGBB"
-    speakers:   [{id, name, side, kind, part_of?, aliases?, patterns?}]
+    speakers:   [{id, name, side, kind, part_of?, aliases?, patterns?, domains?}]
     exclude:    [regex, ...]                                # optional: mentions that are never speakers
+
+``domains`` are the issuer's own official web domains (``[mil.am]``): an article whose ``source``
+is one of them, or a subdomain of one (``en.mil.am``), is the issuer's own text
+(:meth:`Registry.by_domain`; exact, never fuzzy: a news outlet's domain is never an issuer).
 
 ``aliases`` are names and name variants (plain strings); ``patterns`` are regular expressions for role
 descriptions ("an adviser to Azerbaijan's president"). Both are matched against the *normalised*
@@ -22,7 +26,11 @@ a pattern, a person before an organisation before a government, then the earlier
 an apposition comes first: "Hikmet Hajiyev, an adviser to ..."), then the longer one. When the best
 candidates belong to different sides and "and"/"with"/"both" joins them ("Putin and Erdogan"), the
 mention is ambiguous and resolves to ``None``; mentions matching ``exclude`` resolve to ``None``.
-Results are cached per mention string. A bare surname
+Results are cached per mention string. When nothing matches, a word of at least
+``TYPO_MIN_LENGTH`` letters that is a typo of a person's registry surname (one edit: a letter
+inserted, dropped, replaced, or two adjacent letters swapped; two edits from ``TYPO_TWO_EDITS``
+letters) stands for that surname, when exactly one speaker's surname is that close
+("Hovhannsiayn" -> "Hovhannisyan"); short names are never matched fuzzily. A bare surname
 ("Hovhannisyan") inside a longer mention does not count when a capitalised word the registry does
 not know stands right before it (another person of the same family name, e.g. a reporter).
 """
@@ -60,7 +68,12 @@ DEFAULT_GREY = "#BBBBBB"
 _KIND_RANK = {"person": 0, "organisation": 1, "group": 2, "government": 3, "collective": 4}
 _COLOUR_RE = re.compile(r"#[0-9A-Fa-f]{6}")
 _SIDE_KEYS = {"id", "label", "colour"}
-_SPEAKER_KEYS = {"id", "name", "side", "kind", "part_of", "aliases", "patterns"}
+_SPEAKER_KEYS = {"id", "name", "side", "kind", "part_of", "aliases", "patterns", "domains"}
+#: a web domain as ``domains:`` lists it: labels of letters, digits and hyphens, dot-separated
+_DOMAIN_RE = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]")
+#: shortest surname matched with one typo, and with two ("Hovhannsiayn" for "Hovhannisyan")
+TYPO_MIN_LENGTH = 7
+TYPO_TWO_EDITS = 11
 _SPEAKER_REQUIRED = ("id", "name", "side", "kind")
 _CACHE_LIMIT = 200_000
 _MAX_ALIAS_TOKENS = 12
@@ -110,6 +123,7 @@ class Speaker:
     kind: str
     aliases: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- normalisation
@@ -206,6 +220,8 @@ class Registry:
                     self._vocab.update(key.split())
             for pat in sp.patterns:
                 self._patterns.append((re.compile(pat, re.IGNORECASE), sp.id))
+        self._domains = {d: sp.id for sp in self.speakers.values() for d in sp.domains}
+        self._surnames = self._person_surnames()
         self._first_tokens = {k[0] for k in self._alias_tokens}
         self._max_tokens = max((len(k) for k in self._alias_tokens), default=0)
         self._ancestors = {sid: tuple(self._chain(sid)) for sid in self.speakers}
@@ -291,6 +307,57 @@ class Registry:
             self._cache[mention] = sid
         return self.speakers[sid] if sid else None
 
+    def by_domain(self, source: str) -> Speaker | None:
+        """The issuer whose ``domains`` hold an article's source, or ``None``.
+
+        ``source`` may be a domain or a URL; the match is exact on the domain or on a subdomain
+        of it (``en.mil.am`` for ``mil.am``), case-insensitive, never fuzzy: news outlets are
+        not issuers, whatever names their domains contain.
+
+        Examples
+        --------
+        >>> reg = registry_from_dict({
+        ...     "sides": [{"id": "a", "label": "A", "colour": "#000000"}],
+        ...     "speakers": [{"id": "mod", "name": "Defense Ministry", "side": "a",
+        ...                   "kind": "organisation", "domains": ["mil.am"]}]})
+        >>> reg.by_domain("https://en.mil.am/news/1").id
+        'mod'
+        >>> reg.by_domain("notmil.am") is None
+        True
+        """
+        host = _host(source)
+        while host:
+            sid = self._domains.get(host)
+            if sid is not None:
+                return self.speakers[sid]
+            host = host.partition(".")[2]
+        return None
+
+    def _person_surnames(self) -> dict[str, set[str]]:
+        """Long last words of the names and aliases of persons -> their speaker ids."""
+        out: dict[str, set[str]] = {}
+        for sp in self.speakers.values():
+            if sp.kind != "person":
+                continue
+            for alias in (sp.name, *sp.aliases):
+                words = normalize_mention(alias).split()
+                if words and len(words[-1]) >= TYPO_MIN_LENGTH and words[-1].isalpha():
+                    out.setdefault(words[-1], set()).add(sp.id)
+        return out
+
+    def _typo_surname(self, word: str) -> str | None:
+        """The registry surname that ``word`` is a typo of (see the module docstring)."""
+        if len(word) < TYPO_MIN_LENGTH or not word.isalpha() or word in self._vocab:
+            return None
+        import jellyfish
+
+        limit = 2 if len(word) >= TYPO_TWO_EDITS else 1
+        close = {name for name in self._surnames if abs(len(name) - len(word)) <= limit
+                 and name[0] == word[0]
+                 and jellyfish.damerau_levenshtein_distance(word, name) <= limit}
+        owners = {sid for name in close for sid in self._surnames[name]}
+        return close.pop() if len(owners) == 1 else None
+
     def clear_cache(self) -> None:
         """Forget cached resolutions (after editing ``speakers``, or to time uncached resolution)."""
         self._cache.clear()
@@ -307,7 +374,14 @@ class Registry:
         for pattern, sid in self._patterns:
             if pattern.fullmatch(key):
                 return sid
-        return self._best_contained(words, caps, poss, key)
+        best = self._best_contained(words, caps, poss, key)
+        if best is None and self._surnames:
+            fixed = [self._typo_surname(w) if c else None for w, c in zip(words, caps)]
+            if any(fixed):
+                words = [f or w for f, w in zip(fixed, words)]
+                key = " ".join(w for w in words if w != _SEP)
+                best = self._alias.get(key) or self._best_contained(words, caps, poss, key)
+        return best
 
     def _best_contained(self, words: list[str], caps: list[bool], poss: list[bool],
                         key: str) -> str | None:
@@ -363,6 +437,13 @@ class Registry:
                 for c in rivals):
             return None  # "Yerevan and Baku", "Putin with Erdogan": ambiguous
         return best[2]
+
+
+def _host(source: str) -> str:
+    """The lower-case host of a domain or URL ("https://www.Mil.am/x" -> "mil.am")."""
+    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", str(source or "").strip().lower())
+    host = re.split(r"[/?#:]", host, maxsplit=1)[0].strip(".")
+    return host.removeprefix("www.")
 
 
 def _char_to_token(words: list[str]) -> dict[int, int]:
@@ -478,6 +559,22 @@ def _check_keys(entry: dict, allowed: set[str], required: tuple[str, ...], where
             raise RegistryError(f"{where}: field {f!r} must be a string, got {entry[f]!r}")
 
 
+def _domains(value: Any, where: str, owner: dict[str, str], sid: str) -> tuple[str, ...]:
+    """The ``domains`` of one speaker entry, lower case, each a bare domain owned by one speaker."""
+    out = []
+    for raw in _strings(value, where, "domains"):
+        dom = raw.strip().lower()
+        dom = dom.removeprefix("www.")
+        if not _DOMAIN_RE.fullmatch(dom):
+            raise RegistryError(f"{where}: domain {raw!r} is not a bare web domain "
+                                "(write 'mil.am', without https:// or a path)")
+        if owner.get(dom, sid) != sid:
+            raise RegistryError(f"{where}: domain {raw!r} also belongs to speaker {owner[dom]!r}")
+        owner[dom] = sid
+        out.append(dom)
+    return tuple(out)
+
+
 def _load_sides(value: Any, src: str) -> dict[str, Side]:
     sides: dict[str, Side] = {}
     for k, entry in enumerate(_entry_list(value, src, "sides")):
@@ -495,6 +592,7 @@ def _load_speakers(value: Any, sides: dict[str, Side], src: str) -> dict[str, Sp
     speakers: dict[str, Speaker] = {}
     wheres: dict[str, str] = {}
     owner: dict[str, str] = {}
+    domain_owner: dict[str, str] = {}
     for k, entry in enumerate(_entry_list(value, src, "speakers")):
         where = _where(src, "speaker", entry, k)
         _check_keys(entry, _SPEAKER_KEYS, _SPEAKER_REQUIRED, where)
@@ -513,6 +611,7 @@ def _load_speakers(value: Any, sides: dict[str, Side], src: str) -> dict[str, Sp
         aliases = _strings(entry.get("aliases"), where, "aliases")
         patterns = _strings(entry.get("patterns"), where, "patterns")
         _check_regexes(patterns, where)
+        domains = _domains(entry.get("domains"), where, domain_owner, sid)
         for alias in (entry["name"], *aliases):
             key = normalize_mention(alias)
             if not key:
@@ -523,7 +622,7 @@ def _load_speakers(value: Any, sides: dict[str, Side], src: str) -> dict[str, Sp
                                     f"to speaker {other!r} ({wheres[other]})")
             owner[key] = sid
         speakers[sid] = Speaker(sid, entry["name"], entry["side"], part_of or None, entry["kind"],
-                                aliases, patterns)
+                                aliases, patterns, domains)
         wheres[sid] = where.split(": ", 1)[-1] if ": " in where else where
     for sid, sp in speakers.items():
         if sp.part_of is not None and sp.part_of not in speakers:

@@ -211,7 +211,7 @@ def test_authored_text_is_the_authors_except_quotes_of_others(nlp, registry):
     assert not st["text"].str.contains("Print the page|Press release").any()
     # without an author the same sentences are narration
     assert not (run(nlp, registry, "authored")["kind"] == "authored").any()
-    # an official website listed as the issuer's alias makes the text the issuer's
+    # an official website listed in the issuer's registry ``domains`` makes the text the issuer's
     site = run(nlp, registry, "authored", source="mod.northland.example")
     assert (site["kind"] == "authored").sum() == 3 and set(site["speaker"]) >= {"north-mod"}
     # a news outlet is no issuer, even when the registry knows it

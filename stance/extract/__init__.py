@@ -159,8 +159,9 @@ _ISSUER_TITLE = re.compile(
 
 def _issuer_name(article, registry, text: str = "") -> str:
     """Who wrote the article's own sentences: its author; or X when the title or an opening
-    line reads "Statement by X ..." / "Press release of X"; or the registry speaker whose alias
-    is the article's source (an official website listed in speakers.yaml)."""
+    line reads "Statement by X ..." / "Press release of X"; or the registry speaker whose
+    ``domains`` hold the article's source (its official website, an exact match). A news
+    outlet is never the author of its reports, whatever its domain resembles."""
     author = str(article.get("author", "") or "").strip()
     if author:
         return author
@@ -170,15 +171,9 @@ def _issuer_name(article, registry, text: str = "") -> str:
         m = _ISSUER_TITLE.match(line)
         if m and len(m.group("who").split()) <= 8:
             return m.group("who")
-    source = str(article.get("source", "") or "").strip()
-    if source and registry is not None:
-        try:
-            sp = registry.resolve(source)
-        except Exception:  # noqa: BLE001
-            sp = None
-        if sp is not None and getattr(sp, "kind", "") in ("organisation", "government"):
-            return source  # not a person, nor a collective such as "news media"
-    return ""
+    by_domain = getattr(registry, "by_domain", None)
+    sp = by_domain(str(article.get("source", "") or "")) if by_domain is not None else None
+    return sp.name if sp is not None else ""
 
 
 def extract_article(doc, article, registry=None,
