@@ -138,3 +138,71 @@ def test_a_typo_resolves_in_extraction(nlp):
     reg = registry_from_dict(TYPOS)
     st = run(nlp, reg, {"a": "Hovhannsiayn said the enemy had been pushed back from the river."})
     assert find(st, "the enemy had been pushed back").speaker == "hovhannisyan"
+
+
+# ------------------------------------------------------------------------ definite descriptions
+
+def described_registry():
+    """The fixture registry with a general staff, a commander, an agency and a third party
+    whose leader is described as "the EMR leader"."""
+    import yaml
+
+    data = yaml.safe_load((FX / "speakers.yaml").read_text(encoding="utf-8"))
+    data["sides"].append({"id": "east", "label": "Eastmark", "colour": "#777777"})
+    data["speakers"] += [
+        {"id": "north-staff", "name": "Northland General Staff", "side": "north",
+         "kind": "organisation", "part_of": "north-mod"},
+        {"id": "north-hale", "name": "Petra Hale", "side": "north", "kind": "person",
+         "part_of": "north-staff", "aliases": ["Hale"]},
+        {"id": "south-agency", "name": "Southland Migration Agency", "side": "south",
+         "kind": "organisation", "part_of": "south-gov"},
+        {"id": "east-gov", "name": "Eastmark government", "side": "east", "kind": "government",
+         "aliases": ["Eastmark", "EMR"]},
+        {"id": "east-brand", "name": "Ivo Brand", "side": "east", "kind": "person",
+         "part_of": "east-gov", "aliases": ["Brand"]},
+    ]
+    return registry_from_dict(data)
+
+
+@pytest.fixture(scope="module")
+def described(nlp):
+    text = (FX / "descriptions.txt").read_text(encoding="utf-8")
+    return run(nlp, described_registry(), {"d": text})
+
+
+@pytest.mark.parametrize("fragment, mention, speaker", [
+    ("the drones had come from the south", "The ministry", "north-mod"),  # her ministry
+    ("all units held their positions", "The General Staff", "north-staff"),
+    ("the enemy had withdrawn two battalions", "The military official", "north-hale"),
+    ("his government would stay neutral", "The EMR leader", "east-brand"),  # a person of EMR
+    ("most of them had found shelter", "The agency", "south-agency"),
+    ("Southland had no drones in the area", "The politician", "south-reyes"),
+    ("the border would stay closed", "The country's foreign ministry", "south-mfa"),
+])
+def test_definite_descriptions_refer_to_the_last_compatible_speaker(described, fragment,
+                                                                    mention, speaker):
+    row = find(described, fragment)
+    assert (row.mention, row.speaker) == (mention, speaker)
+    assert "coref" in row["flags"]
+    # lower confidence than the same evidence naming its speaker
+    named = described[(described["kind"] == row.kind) & ~described["flags"].str.contains("coref")]
+    assert row.confidence < named["confidence"].min()
+
+
+def test_a_description_without_a_compatible_speaker_stays_unresolved(described):
+    # "The minister": the earlier speakers are a spokeswoman, a commander, an adviser, bodies
+    row = find(described, "the bridge was closed")
+    assert (row.mention, row.speaker, row.side) == ("The minister", "", "")
+    # a speaker named in full is no description and is not flagged
+    assert "coref" not in find(described, "the front line was quiet")["flags"]
+
+
+def test_pronouns_across_quotations_and_embedded_speakers(nlp, registry):
+    text = (FX / "pronouns.txt").read_text(encoding="utf-8")
+    st = run(nlp, registry, {"p": text})
+    # a name inside the quotation is no antecedent of the pronoun after it
+    assert find(st, "the talks could resume next week").speaker == "north-vale"
+    # the speaker who reports another stays the antecedent, not the one reported
+    assert st.loc[st["text"] == "Northland wanted peace", "speaker"].tolist() == ["north-vale"]
+    after = find(st, "Southland would wait for proof")
+    assert (after.mention, after.speaker) == ("He", "south-reyes") and "coref" in after["flags"]

@@ -198,7 +198,8 @@ def extract_article(doc, article, registry=None,
     cands += list_blocks(doc)
     cands += agentless(doc, quotes)
     cands = _dedupe(doc, cands, quotes)
-    resolver = Resolver(doc, registry, outlet_names(str(article.get("source", ""))))
+    resolver = Resolver(doc, registry, outlet_names(str(article.get("source", ""))), quotes,
+                        [(c.start, c.end) for c in cands])
     issuer = _issuer_name(article, registry, text if offset == 0 else "")
     issuer_r = resolver.issuer(issuer) if issuer else None
     if issuer_r is not None:

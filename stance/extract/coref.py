@@ -1,8 +1,11 @@
 """Resolve speaker mentions to the registry, in text order, with coreference.
 
 Within one article: a pronoun refers to the last speaker it can refer to ("he"/"she" a person,
-"it" an organisation, "they" a group or organisation); a document ("the statement") to the last
-organisation; a bare surname ("Hajiyev") to the earlier full name that ends with it. Mentions of
+"it" an organisation, "they" a group or organisation), never to a name inside a quotation, and to
+the reporting speaker rather than one named inside that speaker's statement; a document ("the
+statement") to the last organisation; a bare surname ("Hajiyev") to the earlier full name that
+ends with it; a definite description ("the ministry", "the General Staff", "the country's defense
+ministry") to the last compatible speaker (:mod:`stance.extract._descriptions`). Mentions of
 several parties ("Yerevan and Baku", "both sides") take the side ``other`` when their parts belong
 to different sides. Mentions resolved through an earlier one are flagged ``coref``.
 """
@@ -10,11 +13,13 @@ to different sides. Mentions resolved through an earlier one are flagged ``coref
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
 from stance.extract import lexicon as lx
+from stance.extract._descriptions import DescriptionResolver, description
 from stance.extract.mentions import (
     Mention,
     classify,
@@ -23,8 +28,17 @@ from stance.extract.mentions import (
     noun_phrase,
     short_phrase,
 )
+from stance.extract.quotes import Quote
+from stance.extract.rules import in_quote
 
 OTHER_SIDE = "other"
+
+
+def _agrees(category: str, antecedent: str) -> bool:
+    """A pronoun of ``category`` can refer to a speaker of category ``antecedent``."""
+    if category == "plural":
+        return antecedent in ("plural", "organisation")
+    return category == antecedent
 _HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "madam", "gen", "col", "sen", "rep", "gov",
                "president", "minister", "premier", "general", "ambassador", "spokesman"}
 #: nouns that mark the speaker of a sentence as the issuer of a document
@@ -44,16 +58,24 @@ class Resolved:
     category: str
     coref: bool = False
     doc_issuer: bool = False  # named as the issuer of a statement or release
+    embedded: bool = False  # named inside a quotation or inside another speaker's statement
 
 
 class Resolver:
     """Resolves the mentions of one article in text order and remembers them for coreference."""
 
-    def __init__(self, doc: Doc, registry, outlets: set[str]):
+    def __init__(self, doc: Doc, registry, outlets: set[str],
+                 quotes: Sequence[Quote] = (), contents: Sequence[tuple[int, int]] = ()):
         self.doc = doc
         self.registry = registry
         self.outlets = outlets
         self.history: list[Resolved] = []
+        #: quotations and the content spans of all statements of the article: a speaker named
+        #: inside them is embedded (a pronoun prefers the speaker who quotes them)
+        self.quotes = list(quotes)
+        self.contents = list(contents)
+        self._descriptions = DescriptionResolver(registry) \
+            if registry is not None and getattr(registry, "speakers", None) else None
         self._persons = [e for e in doc.ents if e.label_ == "PERSON"]
         exclude = getattr(registry, "exclude", ()) or ()
         self._exclude = re.compile("|".join(f"(?:{p})" for p in exclude), re.IGNORECASE) \
@@ -61,7 +83,8 @@ class Resolver:
         #: subjects of sentences, in order: antecedents even when they said nothing
         self._pending = [t for t in doc if t.dep_ == "nsubj" and t.head.dep_ == "ROOT"
                          and (t.pos_ == "PROPN" or t.ent_type_ in ("ORG", "PERSON", "GPE",
-                                                                     "NORP"))]
+                                                                     "NORP"))
+                         and not in_quote(t.idx, self.quotes)]
 
     # -- registry -----------------------------------------------------------------------
     def lookup(self, text: str):
@@ -80,14 +103,24 @@ class Resolver:
 
     # -- antecedents --------------------------------------------------------------------
     def _antecedent(self, category: str) -> Resolved | None:
-        for r in reversed(self.history):
-            if category == "person" and r.category == "person":
-                return r
-            if category == "organisation" and r.category in ("organisation",):
-                return r
-            if category == "plural" and r.category in ("plural", "organisation"):
-                return r
-        return None
+        """The last earlier speaker a pronoun of ``category`` can refer to; one named inside a
+        quotation or inside another's statement gives way to a speaker of the same sentence
+        who is not ("Erdogan said Putin told him ... He added": Erdogan)."""
+        fits = [r for r in self.history if _agrees(category, r.category)]
+        if not fits:
+            return None
+        last = fits[-1]
+        if last.embedded and last.mention_start >= 0:
+            sent = self._sentence(last.mention_start)
+            outer = [r for r in fits if not r.embedded and r.mention_start >= 0
+                     and self._sentence(r.mention_start) == sent]
+            if outer:
+                return outer[-1]
+        return last
+
+    def _sentence(self, char: int) -> int:
+        tok = self.doc.char_span(char, char + 1, alignment_mode="expand")
+        return tok.sent.start if tok is not None else -1
 
     def _full_name(self, short: str, before: int) -> str | None:
         """An earlier PERSON name ending with ``short`` ("Hajiyev" -> "Hikmet Hajiyev")."""
@@ -143,7 +176,15 @@ class Resolver:
         if m.form == "multi":
             return self._remember(self._multi(m, head_i))
         sp = self._lookup_mention(i, j, head)
+        desc = description(doc, i, j, head) if m.form in ("role", "name") and \
+            self._descriptions is not None else None
         if sp is not None:
+            if desc is not None and desc.kind == "person" and sp.kind != "person":
+                # "the EMR leader": the registry knows the body, the leader is a person of it
+                found = self._descriptions.resolve(desc, self.history, None)
+                if found is not None and found[0] and \
+                        self.registry.speakers[found[0]].side == sp.side:
+                    return self._remember(self._described(found, m))
             return self._remember(self._from_speaker(sp, m, m.category))
         if m.form == "document":
             ante = next((r for r in reversed(self.history) if r.doc_issuer), None) \
@@ -164,8 +205,14 @@ class Resolver:
                     return self._remember(r)
                 return self._remember(Resolved("", full, "", m.text, m.start, m.end, "person",
                                                True))
-        if m.form == "role" and j - i <= 4 and (m.text.lower().startswith("the ")
-                                                 or j - i == 1 and m.category == "plural"):
+        if desc is not None:
+            found = self._descriptions.resolve(desc, self.history,
+                                               self._country_side(m.start) if desc.country
+                                               else None)
+            if found is not None:
+                return self._remember(self._described(found, m))
+        elif m.form == "role" and j - i <= 4 and (m.text.lower().startswith("the ")
+                                                   or j - i == 1 and m.category == "plural"):
             ante = self._same_head(m)
             if ante is not None:
                 return self._remember(Resolved(ante.speaker, ante.speaker_name, ante.side,
@@ -176,6 +223,26 @@ class Resolver:
         return self._remember(Resolved("", name if m.form == "name" else "",
                                        self._nationality_side(i, j), m.text, m.start, m.end,
                                        m.category))
+
+    def _described(self, found: tuple[str, Resolved | None], m: Mention) -> Resolved:
+        """The Resolved of a description that refers to registry speaker ``found[0]`` (or to
+        the earlier unregistered speaker ``found[1]``)."""
+        sid, ante = found
+        if sid:
+            sp = self.registry.speakers[sid]
+            return self._from_speaker(sp, m, m.category, coref=True)
+        return Resolved(ante.speaker, ante.speaker_name, ante.side, m.text, m.start, m.end,
+                        ante.category, True)
+
+    def _country_side(self, before: int) -> str | None:
+        """The side of the country named last before character ``before`` (a place the
+        registry knows as a government)."""
+        for t in reversed(self.doc):
+            if t.ent_type_ == "GPE" and t.idx < before:
+                sp = self.lookup(t.text)
+                if sp is not None and getattr(sp, "kind", "") == "government":
+                    return sp.side
+        return None
 
     def _lookup_mention(self, i: int, j: int, head):
         """The registry speaker of doc[i:j]: its core (up to the first comma) first, then the
@@ -228,6 +295,8 @@ class Resolver:
 
     def _remember(self, r: Resolved) -> Resolved:
         if r.mention_start >= 0:
+            r.embedded = in_quote(r.mention_start, self.quotes) or any(
+                a <= r.mention_start < b for a, b in self.contents)
             sent = self.doc.char_span(r.mention_start, r.mention_end, alignment_mode="expand")
             if sent is not None and any(t.lemma_.lower() in _ISSUED for t in sent.sent):
                 r.doc_issuer = True
