@@ -21,6 +21,7 @@ COMMANDS: list[str] = [
     "import_html",
     "label",
     "cache",
+    "model",
 ]
 
 

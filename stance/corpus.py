@@ -33,7 +33,7 @@ REPAIR_COLUMNS = ["article_id", "kind", "start", "end", "raw_start", "raw_end", 
 
 CONFIG_DEFAULTS: dict[str, Any] = {
     "name": None, "description": "", "language": "en", "time_bin": "W", "speakers": None,
-    "sources": None, "default_date": None,
+    "sources": None, "default_date": None, "extraction": None,
 }
 
 
@@ -178,6 +178,11 @@ def load_config(root: Path, report: ReadReport, *, name: str,
         report.warn("corpus.yaml", f"field time_bin: {config['time_bin']!r} is not a pandas "
                     "frequency (expected e.g. D, W, MS); using W")
         config["time_bin"] = "W"
+    if config["extraction"] is not None and config["extraction"] not in ("rules", "tagger",
+                                                                         "both"):
+        report.warn("corpus.yaml", f"field extraction: {config['extraction']!r} is not one of "
+                    "rules, tagger, both; using the default")
+        config["extraction"] = None
     if config["default_date"] is not None:
         try:
             config["default_date"] = parse_date(config["default_date"]).isoformat()

@@ -20,6 +20,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="speaker registry to use instead of the one corpus.yaml names")
     parser.add_argument("--batch-size", type=int, default=32, metavar="N",
                         help="texts per spaCy batch (default 32)")
+    parser.add_argument("--method", choices=("rules", "tagger", "both"), default=None,
+                        help="rules (dependency rules), tagger (the learned attribution tagger) "
+                        "or both (rules first); default: corpus.yaml's extraction, else rules")
+    parser.add_argument("--tagger-model", default=None, metavar="DIR",
+                        help="tagger model folder (default: $STANCE_TAGGER_MODEL or the shipped "
+                        "model; see `stance model train`)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -60,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
     if out and fmt not in ("csv", "parquet"):
         raise ValueError(f"output {out}: use a .csv or .parquet file name")
     corpus = read_corpus(args.path, strict=args.strict, speakers=args.speakers)
-    statements = extract_statements(corpus, batch_size=args.batch_size,
+    statements = extract_statements(corpus, batch_size=args.batch_size, method=args.method,
+                                    tagger_model=args.tagger_model,
                                     progress=False if args.no_progress else None)
     if out:
         write_table(statements, out.with_suffix(""), formats=(fmt,))

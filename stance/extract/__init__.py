@@ -47,6 +47,10 @@ __all__ = ["extract_article", "extract_statements", "find_quotes"]
 
 #: articles above which a progress bar is shown by default
 PROGRESS_MIN_ARTICLES = 5
+#: extraction methods: the rules, the learned tagger, or both (rules first)
+METHODS = ("rules", "tagger", "both")
+#: the method used when neither the call nor corpus.yaml names one
+DEFAULT_METHOD = "rules"
 #: keep both statements when a verb of saying reports another ("Baku accused ..., the minister
 #: stated"); False keeps the inner one only
 NESTED_BOTH = True
@@ -83,8 +87,9 @@ def _damaged_spans(repairs: pd.DataFrame | None) -> dict[str, list[tuple[int, in
 
 def extract_statements(corpus_or_articles: Any, *, registry=None, nlp=None,
                        batch_size: int = 32,
-                       progress: bool | Callable[[Iterable], Iterable] | None = None
-                       ) -> pd.DataFrame:
+                       progress: bool | Callable[[Iterable], Iterable] | None = None,
+                       method: str | None = None, tagger_model=None,
+                       use_cache: bool = True) -> pd.DataFrame:
     """The statements table (``tables.STATEMENT_COLUMNS``) of a corpus or an articles table.
 
     Parameters
@@ -102,7 +107,29 @@ def extract_statements(corpus_or_articles: Any, *, registry=None, nlp=None,
     progress
         True for a tqdm bar, False for none, a callable wrapping an iterable for your own;
         default: a bar when there are more than a few articles.
+    method
+        ``"rules"`` (the dependency rules), ``"tagger"`` (the learned attribution tagger of
+        :mod:`stance.extract._tagger`, its spans linked through the parse) or ``"both"`` (the
+        rules, and the tagger's statements where no rule fired; flagged ``model``); default:
+        the corpus's ``extraction`` setting in ``corpus.yaml``, else :data:`DEFAULT_METHOD`.
+    tagger_model
+        The tagger's model folder (default: ``$STANCE_TAGGER_MODEL``, else the shipped model).
+    use_cache
+        Read and write the tagger's spans in the cache (text hash + model fingerprint).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> arts = pd.DataFrame({"article_id": ["a"], "date": ["2020-10-05"], "title": [""],
+    ...                      "text": ['"We will respond," the minister said.']})
+    >>> extract_statements(arts, progress=False)["text"].tolist()
+    ['We will respond,']
     """
+    if method is None:
+        config = getattr(corpus_or_articles, "config", None) or {}
+        method = config.get("extraction") or DEFAULT_METHOD
+    if method not in METHODS:
+        raise ValueError(f"method {method!r}: use one of {', '.join(METHODS)}")
     articles, registry, repairs = _articles_and_context(corpus_or_articles, registry)
     if nlp is None:
         from stance.nlp import load_nlp
@@ -111,6 +138,12 @@ def extract_statements(corpus_or_articles: Any, *, registry=None, nlp=None,
     damaged = _damaged_spans(repairs)
     work = [(k, off, seg) for k, text in enumerate(articles["text"].tolist())
             for off, seg in segments(text)]
+    tagged: list | None = None
+    if method != "rules":
+        from stance.extract import _tagger
+
+        tagged = _tagger.tag([seg for _, _, seg in work], model=tagger_model,
+                             use_cache=use_cache)
     docs: Iterator = parse(nlp, [seg for _, _, seg in work], batch_size=batch_size)
     if progress is None:
         progress = len(articles) > PROGRESS_MIN_ARTICLES
@@ -122,10 +155,11 @@ def extract_statements(corpus_or_articles: Any, *, registry=None, nlp=None,
         docs = progress(docs)
     records = articles.to_dict("records")
     rows: list[dict] = []
-    for (k, off, _), doc in zip(work, docs, strict=True):
+    for n, ((k, off, _), doc) in enumerate(zip(work, docs, strict=True)):
         art = records[k]
         spans = [(a - off, b - off) for a, b in damaged.get(art["article_id"], [])]
-        rows.extend(extract_article(doc, art, registry, spans, offset=off))
+        rows.extend(extract_article(doc, art, registry, spans, offset=off, method=method,
+                                    tagged=tagged[n] if tagged is not None else None))
     if not rows:
         return tables.empty_statements()
     out = pd.DataFrame(rows, columns=tables.STATEMENT_COLUMNS)
@@ -176,15 +210,8 @@ def _issuer_name(article, registry, text: str = "") -> str:
     return sp.name if sp is not None else ""
 
 
-def extract_article(doc, article, registry=None,
-                    damaged: list[tuple[int, int]] | None = None, offset: int = 0) -> list[dict]:
-    """Statements (rows of the statements table) of one parsed article (or of the piece of it
-    that starts at character ``offset``; ``damaged`` spans are relative to the piece)."""
-    text = doc.text
-    if not text.strip():
-        return []
-    quotes = find_quotes(text)
-    lines = headline_lines(text)
+def _rule_candidates(doc, text: str, quotes: list[Quote], lines) -> list[Candidate]:
+    """The rules' candidates of one parsed text, nesting and duplicates resolved."""
     cands, used = direct_quotes(doc, quotes)
     cands = signed_quotes(text, doc) + cands  # first: they win over a continuation reading
     cands += publish_acts(doc, quotes, used)
@@ -197,7 +224,25 @@ def extract_article(doc, article, registry=None,
     cands += noun_cues(doc, quotes)
     cands += list_blocks(doc)
     cands += agentless(doc, quotes)
-    cands = _dedupe(doc, cands, quotes)
+    return _dedupe(doc, cands, quotes)
+
+
+def extract_article(doc, article, registry=None,
+                    damaged: list[tuple[int, int]] | None = None, offset: int = 0,
+                    method: str = "rules", tagged=None) -> list[dict]:
+    """Statements (rows of the statements table) of one parsed article (or of the piece of it
+    that starts at character ``offset``; ``damaged`` spans are relative to the piece).
+    ``method`` as in :func:`extract_statements`; ``tagged``: the tagger's spans of this text."""
+    text = doc.text
+    if not text.strip():
+        return []
+    quotes = find_quotes(text)
+    lines = headline_lines(text)
+    cands = _rule_candidates(doc, text, quotes, lines) if method != "tagger" else []
+    if method != "rules":
+        from stance.extract import _tagger
+
+        cands = _tagger.merge(cands, _tagger.candidates(doc, tagged or [], quotes))
     resolver = Resolver(doc, registry, outlet_names(str(article.get("source", ""))), quotes,
                         [(c.start, c.end) for c in cands])
     issuer = _issuer_name(article, registry, text if offset == 0 else "")

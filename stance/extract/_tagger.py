@@ -1,0 +1,340 @@
+"""The learned attribution tagger: SOURCE / CUE / CONTENT spans -> statement candidates.
+
+A small spaCy pipeline (en_core_web_sm's ``tok2vec``, fine-tuned, and a transition-based ``ner``
+trained on attribution relations, see :mod:`stance.extract._train`) tags the unparsed text of an
+article. It runs as its own pipeline because a content may cross the main parser's sentence
+starts, which a NER over parsed sentences cannot tag. Its spans become :class:`Candidate` s of
+the extractor:
+
+- a CONTENT span, with the CONTENT span after it when only a CUE (and a SOURCE) stand between
+  them ("A," he said, "B"), is one statement;
+- its CUE is the one inside it or the nearest beside it with no other content in between;
+- only speech cues make statements (verbs of saying, "according to", message nouns): PolNeAR and
+  GUM also annotate beliefs and evidence ("thinks", "shows"), which this toolkit leaves out;
+- the speaker is linked through the main parse: the subject of the cue verb (inherited through
+  coordination, as the rules do), the agent of a passive, the object of "according to"; else the
+  tagger's own SOURCE span nearest the cue.
+
+Candidates carry ``evidence="model"`` (the ``model`` flag) and the measured confidence of their
+link; the rules keep precedence where they fire (:func:`merge`). Tags are cached per text (its
+sha256) and model (the fingerprint of its files) in ``<cache>/tagger/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from stance.extract import lexicon as lx
+from stance.extract.mentions import noun_phrase
+from stance.extract.quotes import Quote
+from stance.extract.rules import Candidate, subject_of
+
+#: the shipped model (trained on clean-provenance data only, see its MODEL_CARD.md)
+DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "attribution"
+#: environment variable naming another model folder (e.g. one trained on your PolNeAR copy)
+MODEL_ENV = "STANCE_TAGGER_MODEL"
+#: characters between a content and its cue beyond which they are not linked
+MAX_CUE_GAP = 120
+#: characters of glue ("," he said, ") between two content fragments of one statement
+MAX_FRAGMENT_GAP = 80
+#: how each link is made: evidence name of the candidate
+LINK_PARSE, LINK_SPAN = "model", "model_span"
+
+_QUOTES = "\"“”«»„'‘’"
+_GLUE = set(_QUOTES + " ,;:—–-")
+_NOT_SPEECH = frozenset({"believe", "think", "estimate", "hope", "fear", "agree", "seek", "offer",
+                         "support", "order", "show", "find", "know", "expect", "feel", "want",
+                         "see", "mean", "suggest", "indicate", "appear", "seem", "consider"})
+#: lemmas of cues that report speech (verbs of saying and communicative acts)
+SPEECH_CUES = (lx.CLAUSE_VERBS | lx.OBJECT_VERBS | lx.ACT_VERBS | lx.STRONG_CUES |
+               frozenset({"speak", "talk", "joke", "blast", "caution", "testify", "quote",
+                          "cite", "interview", "remarks", "comment", "claim", "accusation",
+                          "call", "word", "statement", "announcement", "say"})) - _NOT_SPEECH
+
+
+def model_path(path: str | Path | None = None) -> Path:
+    """The tagger model folder: ``path``, else ``$STANCE_TAGGER_MODEL``, else the shipped one.
+
+    Examples
+    --------
+    >>> model_path().name
+    'attribution'
+    """
+    p = Path(path or os.environ.get(MODEL_ENV) or DEFAULT_MODEL).expanduser()
+    if not (p / "config.cfg").exists():
+        raise FileNotFoundError(f"{p}: no spaCy model here (no config.cfg); train one with "
+                                "`stance model train DATA --out DIR`")
+    return p
+
+
+@lru_cache(maxsize=4)
+def _load(path: str):
+    import spacy
+
+    return spacy.load(path)
+
+
+def load_tagger(path: str | Path | None = None):
+    """The tagger pipeline (loaded once per process and folder).
+
+    Examples
+    --------
+    >>> load_tagger().pipe_names
+    ['tok2vec', 'ner']
+    """
+    return _load(str(model_path(path).resolve()))
+
+
+@lru_cache(maxsize=8)
+def _fingerprint(path: str) -> str:
+    h = hashlib.sha256()
+    root = Path(path)
+    for f in sorted(root.rglob("*")):
+        if f.is_file() and f.name != "MODEL_CARD.md":
+            h.update(f.relative_to(root).as_posix().encode() + b"\x00")
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def fingerprint(path: str | Path | None = None) -> str:
+    """sha256 over the model folder's files (names and bytes; the model card excluded).
+
+    Examples
+    --------
+    >>> len(fingerprint())
+    64
+    """
+    return _fingerprint(str(model_path(path).resolve()))
+
+
+def _cache_dir(cache_dir: str | Path | None) -> Path:
+    if cache_dir is not None:
+        return Path(cache_dir)
+    from stance.embed_cache import default_cache_dir
+
+    return default_cache_dir() / "tagger"
+
+
+def tag(texts: Sequence[str], *, model: str | Path | None = None, batch_size: int = 16,
+        use_cache: bool = True, cache_dir: str | Path | None = None
+        ) -> list[list[tuple[int, int, str]]]:
+    """The tagger's (start, end, label) character spans of each text, read from or written to
+    the cache (one JSON file per text and model).
+
+    Examples
+    --------
+    >>> spans = tag(['"We will not stop," the minister said.'], use_cache=False)
+    >>> sorted({label for _, _, label in spans[0]}) <= ['CONTENT', 'CUE', 'SOURCE']
+    True
+    """
+    path = model_path(model)
+    folder = _cache_dir(cache_dir) / fingerprint(path)[:16]
+    keys = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
+    out: list[list[tuple[int, int, str]] | None] = [None] * len(texts)
+    if use_cache:
+        for k, key in enumerate(keys):
+            f = folder / f"{key}.json"
+            if f.exists():
+                try:
+                    out[k] = [tuple(s) for s in json.loads(f.read_text(encoding="utf-8"))]
+                except (OSError, ValueError):
+                    out[k] = None  # a damaged entry is recomputed
+    todo = [k for k, v in enumerate(out) if v is None]
+    if todo:
+        nlp = load_tagger(path)
+        docs = nlp.pipe((texts[k] for k in todo), batch_size=batch_size)
+        for k, doc in zip(todo, docs, strict=True):
+            out[k] = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+            if use_cache:
+                folder.mkdir(parents=True, exist_ok=True)
+                tmp = folder / f"{keys[k]}.tmp{os.getpid()}"
+                tmp.write_text(json.dumps(out[k]), encoding="utf-8")
+                tmp.replace(folder / f"{keys[k]}.json")
+    return [v or [] for v in out]
+
+
+# --------------------------------------------------------------------------------------------
+# spans -> candidates
+# --------------------------------------------------------------------------------------------
+
+def _group_contents(spans: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, int]]:
+    """Statements as (start, end, index of an inner cue span or -1): content fragments joined
+    when only a cue, a source and punctuation stand between them."""
+    groups: list[list[int]] = []  # [start, end, inner cue]
+    last = -1
+    for k, (a, b, label) in enumerate(spans):
+        if label != "CONTENT":
+            continue
+        if groups and last >= 0:
+            between = list(range(last + 1, k))
+            gap = text[groups[-1][1]:a]
+            cues = [m for m in between if spans[m][2] == "CUE"]
+            glue = list(gap)
+            for m in between:  # what stands between, less the cue and source spans
+                for x in range(spans[m][0] - groups[-1][1], spans[m][1] - groups[-1][1]):
+                    if 0 <= x < len(glue):
+                        glue[x] = " "
+            if cues and len(gap) <= MAX_FRAGMENT_GAP and set(glue) <= _GLUE:
+                groups[-1][1] = b
+                groups[-1][2] = cues[0]
+                last = k
+                continue
+        groups.append([a, b, -1])
+        last = k
+    return [tuple(g) for g in groups]
+
+
+def _cue_for(spans: list[tuple[int, int, str]], a: int, b: int, text: str) -> int:
+    """Index of the CUE span nearest the content [a, b) with no other content in between."""
+    best, dist = -1, MAX_CUE_GAP + 1
+    for k, (s, e, label) in enumerate(spans):
+        if label != "CUE":
+            continue
+        if e <= a:
+            d, lo, hi = a - e, e, a
+        elif s >= b:
+            d, lo, hi = s - b, b, s
+        else:
+            continue
+        if d >= dist or "\n\n" in text[lo:hi]:
+            continue
+        if any(lab == "CONTENT" and lo <= x < hi for x, _, lab in spans):
+            continue
+        best, dist = k, d
+    return best
+
+
+def _cue_token(doc, s: int, e: int):
+    """The main parse's head token of a cue span (its verb when it has one)."""
+    span = doc.char_span(s, e, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    verbs = [t for t in span if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass")]
+    return verbs[-1] if verbs else span.root
+
+
+def is_speech(tok, cue_text: str) -> bool:
+    """Whether a cue reports speech (not a belief, a perception or evidence).
+
+    Examples
+    --------
+    >>> import spacy
+    >>> doc = spacy.blank("en")("said")
+    >>> doc[0].lemma_ = "say"
+    >>> is_speech(doc[0], "said")
+    True
+    """
+    low = " ".join(cue_text.lower().split())
+    if low.startswith("according to") or low in ("in a statement", "told"):
+        return True
+    lemma = tok.lemma_.lower() if tok is not None else low
+    return lemma in SPEECH_CUES or low in SPEECH_CUES
+
+
+def _speaker_token(tok):
+    """The speaker's head token from the parse: subject, passive agent, object of
+    'according to'."""
+    if tok.lower_ == "according" or (tok.lower_ == "to" and tok.i and
+                                     tok.doc[tok.i - 1].lower_ == "according"):
+        to = tok if tok.lower_ == "to" else next((c for c in tok.children if c.lower_ == "to"),
+                                                  None)
+        if to is not None:
+            objs = [c for c in to.children if c.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+        return None
+    subj = subject_of(tok)
+    if subj is not None:
+        return subj
+    for c in tok.children:
+        if c.dep_ == "agent":
+            objs = [g for g in c.children if g.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+    return None
+
+
+def _source_near(spans: list[tuple[int, int, str]], cue: int) -> int:
+    """Index of the SOURCE span next to the cue (no content in between), -1 when none."""
+    s, e, _ = spans[cue]
+    best, dist = -1, 60
+    for k, (a, b, label) in enumerate(spans):
+        if label != "SOURCE":
+            continue
+        d = s - b if b <= s else a - e if a >= e else 0
+        lo, hi = (b, s) if b <= s else (e, a)
+        if 0 <= d < dist and not any(lab == "CONTENT" and lo <= x < hi for x, _, lab in spans):
+            best, dist = k, d
+    return best
+
+
+def candidates(doc, spans: Sequence[tuple[int, int, str]],
+               quotes: Sequence[Quote] = ()) -> list[Candidate]:
+    """Statement candidates of one parsed text from the tagger's spans of the same text.
+
+    Examples
+    --------
+    >>> from stance.nlp import load_nlp
+    >>> doc = load_nlp()("The minister said the talks had failed.")
+    >>> c = candidates(doc, [(0, 12, "SOURCE"), (13, 17, "CUE"), (18, 39, "CONTENT")])[0]
+    >>> doc.text[c.start:c.end], c.cue, c.evidence
+    ('the talks had failed.', 'said', 'model')
+    """
+    text = doc.text
+    spans = sorted((int(a), int(b), str(lab)) for a, b, lab in spans)
+    out: list[Candidate] = []
+    for a, b, inner in _group_contents(spans, text):
+        cue = inner if inner >= 0 else _cue_for(spans, a, b, text)
+        if cue < 0:
+            continue
+        cs, ce, _ = spans[cue]
+        cue_text = text[cs:ce]
+        tok = _cue_token(doc, cs, ce)
+        if tok is None or not is_speech(tok, cue_text):
+            continue
+        evidence, mention, head = LINK_PARSE, None, None
+        who = _speaker_token(tok)
+        if who is not None and not (a <= who.idx < b):
+            mention, head = noun_phrase(who), who.i
+        else:
+            src = _source_near(spans, cue)
+            if src >= 0:
+                sp = doc.char_span(spans[src][0], spans[src][1], alignment_mode="expand")
+                if sp is not None and len(sp):
+                    mention, head, evidence = (sp.start, sp.end), sp.root.i, LINK_SPAN
+        if mention is None:
+            continue
+        lo = min(a, cs, doc[mention[0]].idx)
+        hi = max(b, ce)
+        sents = [s for s in doc.sents if s.start_char < hi and lo < s.end_char]
+        quoted = any(q.start <= a and b <= q.end for q in quotes) or (
+            a > 0 and text[a - 1] in _QUOTES and b < len(text) and text[b] in _QUOTES + ",.")
+        out.append(Candidate(a, b, "direct" if quoted else "indirect", cue_text, evidence,
+                             mention, head, tok.i,
+                             sents[0].start_char if sents else a,
+                             sents[-1].end_char if sents else b,
+                             flags={"model"}))
+    return out
+
+
+def merge(rule_cands: list[Candidate], model_cands: list[Candidate]) -> list[Candidate]:
+    """The rules' candidates and the model's that overlap none of them (the rules keep
+    precedence where they fire).
+
+    Examples
+    --------
+    >>> a = Candidate(0, 10, "direct", "said", "direct")
+    >>> b = Candidate(5, 20, "indirect", "said", "model")
+    >>> c = Candidate(30, 40, "indirect", "said", "model")
+    >>> [x.start for x in merge([a], [b, c])]
+    [0, 30]
+    """
+    taken = [(c.start, c.end) for c in rule_cands]
+    keep = [m for m in model_cands
+            if not any(m.start < e and s < m.end for s, e in taken)]
+    return rule_cands + keep
