@@ -242,7 +242,7 @@ def extract_article(doc, article, registry=None,
     if method != "rules":
         from stance.extract import _tagger
 
-        cands = _tagger.merge(cands, _tagger.candidates(doc, tagged or [], quotes))
+        cands = _tagger.merge(cands, _tagger.candidates(doc, tagged or [], quotes), doc)
     resolver = Resolver(doc, registry, outlet_names(str(article.get("source", ""))), quotes,
                         [(c.start, c.end) for c in cands])
     issuer = _issuer_name(article, registry, text if offset == 0 else "")

@@ -322,9 +322,11 @@ def candidates(doc, spans: Sequence[tuple[int, int, str]],
     return out
 
 
-def merge(rule_cands: list[Candidate], model_cands: list[Candidate]) -> list[Candidate]:
-    """The rules' candidates and the model's that overlap none of them (the rules keep
-    precedence where they fire).
+def merge(rule_cands: list[Candidate], model_cands: list[Candidate], doc=None
+          ) -> list[Candidate]:
+    """The rules' candidates and the model's that overlap none of them, hang on no cue of
+    theirs and hold none of their cues ("said uploading a video that shows ...": the rules read
+    the participle as its own act) — the rules keep precedence where they fire.
 
     Examples
     --------
@@ -335,6 +337,9 @@ def merge(rule_cands: list[Candidate], model_cands: list[Candidate]) -> list[Can
     [0, 30]
     """
     taken = [(c.start, c.end) for c in rule_cands]
-    keep = [m for m in model_cands
-            if not any(m.start < e and s < m.end for s, e in taken)]
+    cues = {c.cue_i for c in rule_cands if c.cue_i >= 0}
+    cue_chars = [doc[i].idx for i in cues] if doc is not None else []
+    keep = [m for m in model_cands if m.cue_i not in cues and
+            not any(m.start < e and s < m.end for s, e in taken) and
+            not any(m.start <= x < m.end for x in cue_chars)]
     return rule_cands + keep
