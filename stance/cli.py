@@ -12,6 +12,7 @@ import sys
 
 #: command modules, in the order ``stance --help`` lists them
 COMMANDS: list[str] = [
+    "init",
     "corpus",
     "speakers",
     "statements",
@@ -65,8 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except (FileNotFoundError, ValueError) as exc:
-        # clear message, no traceback from deep inside
+    except (OSError, ValueError) as exc:
+        # clear message, no traceback from deep inside (missing or unwritable files included)
         print(f"stance {args.command}: error: {exc}", file=sys.stderr)
         return 1
 

@@ -15,6 +15,7 @@ problem raises :class:`CorpusError` instead.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,11 @@ CONFIG_DEFAULTS: dict[str, Any] = {
     "name": None, "description": "", "language": "en", "time_bin": "W", "speakers": None,
     "sources": None, "default_date": None, "extraction": None,
 }
+
+
+#: the keys corpus.yaml may hold (the reader's and those of a run, stance.pipeline.CORPUS_KEYS)
+KNOWN_CONFIG_KEYS = tuple(CONFIG_DEFAULTS) + ("axes", "targets", "model", "seed", "sides", "level",
+                                              "max_article_chars")
 
 
 class CorpusError(ValueError):
@@ -134,7 +140,7 @@ def read_corpus(path: str | Path | None = None, *, strict: bool = False,
                                 "corpus.yaml, or an article file)")
     report = ReadReport(strict=strict)
     root = path if path.is_dir() else path.parent
-    config = load_config(root, report, name=path.name if path.is_dir() else path.stem,
+    config = load_config(root, report, name=path.resolve().name if path.is_dir() else path.stem,
                          single_file=not path.is_dir())
     files = [path] if path.is_file() else _article_files(root, config, report)
     rows: list[dict[str, Any]] = []
@@ -161,17 +167,17 @@ def load_config(root: Path, report: ReadReport, *, name: str,
         config["speakers"] = "speakers.yaml" if (root / "speakers.yaml").exists() else None
         config["sources"] = "sources.csv" if (root / "sources.csv").exists() else None
     else:
-        try:
-            loaded = yaml.safe_load(file.read_text(encoding="utf-8-sig")) or {}
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            loaded = {}
-            report.warn("corpus.yaml", f"cannot read it ({str(exc).splitlines()[0]}); "
-                        "expected 'key: value' lines; using defaults")
-        if not isinstance(loaded, dict):
-            report.warn("corpus.yaml", "is not a mapping of 'key: value'; using defaults")
-            loaded = {}
+        loaded = _read_corpus_yaml(file)
+        unknown = sorted(str(k) for k in loaded if str(k) not in KNOWN_CONFIG_KEYS)
+        for key in unknown:
+            close = difflib.get_close_matches(key, KNOWN_CONFIG_KEYS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            report.warn("corpus.yaml", f"unknown key {key!r} ignored{hint} (known: "
+                        f"{', '.join(KNOWN_CONFIG_KEYS)})")
         config.update({str(k): v for k, v in loaded.items() if v is not None or k not in config})
         config["name"] = str(config["name"] or name)
+        if config["speakers"] is None and (root / "speakers.yaml").exists():
+            config["speakers"] = "speakers.yaml"
     try:
         pd.tseries.frequencies.to_offset(str(config["time_bin"]))
     except ValueError:
@@ -190,6 +196,25 @@ def load_config(root: Path, report: ReadReport, *, name: str,
             report.warn("corpus.yaml", f"field default_date: {exc}; no default date is used")
             config["default_date"] = None
     return config
+
+
+def _read_corpus_yaml(file: Path) -> dict[str, Any]:
+    """The mapping in ``corpus.yaml``; a file that cannot be read is an error naming its line (a
+    corpus's own broken settings are never replaced by defaults or another corpus's)."""
+    try:
+        loaded = yaml.safe_load(file.read_text(encoding="utf-8-sig")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" line {mark.line + 1}:" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise CorpusError(f"{file}:{line} YAML syntax error: {problem}; expected 'key: value' "
+                          "lines (fix the file; nothing was run)") from None
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{file}: not UTF-8 text ({exc.reason})") from None
+    if not isinstance(loaded, dict):
+        raise CorpusError(f"{file}: not a mapping of 'key: value' lines "
+                          f"(got a {type(loaded).__name__})")
+    return loaded
 
 
 def _article_files(root: Path, config: dict, report: ReadReport) -> list[Path]:
@@ -245,9 +270,9 @@ def _read_file(file: Path, root: Path, config: dict, report: ReadReport) -> list
     flags: list[str] = []
     try:
         text, encoding = decode(data)
-        if encoding.startswith("cp1252"):
+        if not encoding.startswith("utf-8"):
             report.warn(rel, f"decoded as {encoding}; please save it as UTF-8")
-            flags.append("cp1252")
+            flags.append(encoding.split()[0])
         parsed = parse_file(file.suffix, text)
     except FormatError as exc:
         report.skip(rel, str(exc))
@@ -370,15 +395,12 @@ def _load_registry(root: Path, config: dict, speakers: str | Path | None, report
                                             else None)
     if file is None:
         return registry_module.Registry.empty()
-    shown = file.as_posix() if speakers else str(config["speakers"])
+    shown = file.as_posix() if speakers else f"{root / str(config['speakers'])}"
     if not file.exists():
-        report.warn(shown, "speakers file not found; using an empty registry")
-        return registry_module.Registry.empty()
-    try:
-        return registry_module.load_registry(file)
-    except ValueError as exc:
-        report.warn(shown, f"{exc}; using an empty registry")
-        return registry_module.Registry.empty()
+        where = "--speakers" if speakers else "corpus.yaml field speakers"
+        raise CorpusError(f"{shown}: speakers file not found ({where} names it); fix the name, "
+                          "or remove the field to run without a registry")
+    return registry_module.load_registry(file)
 
 
 def corpus_from_articles(articles: pd.DataFrame, registry: Any = None, name: str = "adhoc", *,

@@ -62,6 +62,10 @@ CREATE TABLE IF NOT EXISTS fingerprints (
 );
 """
 
+class CacheError(OSError):
+    """The embedding cache cannot be opened or written; the message names its file."""
+
+
 _SQL_CHUNK = 500  # keys per SELECT ... IN (...) (below SQLite's variable limit)
 
 
@@ -97,7 +101,12 @@ class EmbeddingCache:
     # -- connection ---------------------------------------------------------------------------
 
     def _open(self) -> sqlite3.Connection:
-        self.dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CacheError(f"embedding cache folder {self.dir}: cannot create it "
+                             f"({exc.strerror}); set STANCE_CACHE_DIR to a writable folder"
+                             ) from None
         con = sqlite3.connect(self.path, timeout=60, isolation_level=None)
         try:
             con.execute("PRAGMA busy_timeout = 60000")
@@ -136,12 +145,15 @@ class EmbeddingCache:
                 pass
 
     def _run(self, fn):
-        """Run ``fn(connection)``; a damaged database file is moved aside and ``fn`` retried."""
+        """Run ``fn(connection)``; a damaged database file is moved aside and ``fn`` retried. A
+        cache that cannot be opened or written raises :class:`CacheError` naming its file."""
         try:
             with self._connect() as con:
                 return fn(con)
-        except sqlite3.OperationalError:
-            raise
+        except sqlite3.OperationalError as exc:
+            raise CacheError(f"embedding cache {self.path}: {exc} (is the folder read-only? set "
+                             "STANCE_CACHE_DIR to a writable folder, or fix its permissions)"
+                             ) from None
         except sqlite3.DatabaseError as exc:
             self._quarantine(exc)
             with self._connect() as con:

@@ -216,27 +216,52 @@ def write_report(path: str | Path, rows: Iterable[dict], columns: tuple[str, ...
 
 
 def decode_html(body: bytes, charset: str | None = None) -> str:
-    """Decode page bytes: the declared charset (HTTP header, else ``<meta charset>``), else UTF-8
-    with a cp1252 fallback. A page with more than ``MAX_BAD_BYTE_SHARE`` undecodable bytes, or an
-    unknown charset, raises ``FetchError``."""
+    """Decode page bytes (see :func:`decode_html_encoding`, which also says which encoding)."""
+    return decode_html_encoding(body, charset)[0]
+
+
+def decode_html_encoding(body: bytes, charset: str | None = None) -> tuple[str, str]:
+    """Decode page bytes: the declared charset (HTTP header, else ``<meta charset>``), else UTF-8,
+    else the encoding charset-normalizer finds (``stance.formats.detect_encoding``). Returns
+    ``(text, note)``: ``note`` is ``""`` for a declared or UTF-8 page, else names the encoding
+    chosen. A page with more than ``MAX_BAD_BYTE_SHARE`` undecodable bytes, or an unknown
+    charset, raises ``FetchError``.
+
+    Examples
+    --------
+    >>> decode_html_encoding("<p>Степанакерт обстреляли ночью, заявило министерство.</p>"
+    ...                      .encode("cp1251"))[1]
+    'no charset declared; decoded as cp1251 (detected by charset-normalizer)'
+    """
+    from stance.formats import detect_encoding
+
     declared = charset
     if not declared:
         match = _META_CHARSET_RE.search(body[:4096])
         declared = match.group(1).decode("ascii") if match else None
     if body.startswith(b"\xef\xbb\xbf"):
         declared, body = "utf-8", body[3:]
-    candidates = [declared] if declared else ["utf-8", "cp1252"]
+    note = ""
+    if declared:
+        candidates = [declared]
+    else:
+        try:
+            return body.decode("utf-8"), ""
+        except UnicodeDecodeError:
+            found = detect_encoding(body) or "cp1252"
+            candidates = [found]
+            note = f"no charset declared; decoded as {found} (detected by charset-normalizer)"
     problem = ""
     for enc in candidates:
         try:
-            return body.decode(enc)
+            return body.decode(enc), note
         except LookupError:
             raise FetchError(f"encoding: unknown charset {enc!r}") from None
         except UnicodeDecodeError:
             text = body.decode(enc, errors="replace")
             bad = text.count("\ufffd")
             if bad <= MAX_BAD_BYTE_SHARE * max(len(body), 1):
-                return text
+                return text, note
             problem = f"encoding: {bad} of {len(body)} bytes are not valid {enc}"
     raise FetchError(problem)
 
@@ -326,6 +351,8 @@ class Page:
     url: str
     html: str
     redirects: list[str] = field(default_factory=list)
+    #: how the page was decoded when it declared no charset and was not UTF-8 ("" otherwise)
+    encoding_note: str = ""
 
 
 class Fetcher:
@@ -458,8 +485,8 @@ class Fetcher:
         body = b"".join(chunks)
         if html and not declared and not _looks_like_html(body):
             raise FetchError("not html: no content type and the body does not look like HTML")
-        text = decode_html(body, response.headers.get_content_charset())
-        return Page(url=response.geturl() or url, html=text)
+        text, note = decode_html_encoding(body, response.headers.get_content_charset())
+        return Page(url=response.geturl() or url, html=text, encoding_note=note)
 
 
 def _looks_like_html(body: bytes) -> bool:
@@ -555,6 +582,8 @@ def fetch_corpus(path: str | Path | None = None, *, delay: float = DEFAULT_DELAY
                 note += f"; page date {found.date} differs, sources date {src.date} kept"
             elif not found.date:
                 note += f"; page gives no date, sources date {src.date} used"
+            if page.encoding_note:
+                note += f"; {page.encoding_note}"
             rows[i] = {"url": src.url, "status": "fetched", "reason": note}
     finally:
         # an interrupted run still reports what it did; the rest stays pending
@@ -615,7 +644,7 @@ def import_html(directory: str | Path, path: str | Path | None = None, *,
         rows.append(row)
         try:
             raw = file.read_bytes()
-            html = decode_html(raw)
+            html, encoding_note = decode_html_encoding(raw)
             url = _page_url(html)
             row["url"] = url
             found = extract_page(html, url or None)
@@ -643,7 +672,8 @@ def import_html(directory: str | Path, path: str | Path | None = None, *,
         write_atomic(target, format_article(date=date, source=outlet, url=url, title=found.title,
                                             byline=found.author, body=found.text))
         written.append(target)
-        row.update(status="imported", reason=target.name)
+        row.update(status="imported", reason=target.name + (f"; {encoding_note}"
+                                                            if encoding_note else ""))
     report_path = corpus / IMPORT_REPORT
     write_report(report_path, rows, IMPORT_REPORT_COLUMNS)
     return RunSummary(rows=rows, report_path=report_path, written=written)

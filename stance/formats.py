@@ -63,9 +63,21 @@ class Parsed:
 # --- decoding -----------------------------------------------------------------------------------
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Decode a file's bytes: UTF-8 (a BOM is removed), else cp1252. Returns ``(text, encoding)``
-    with line endings normalised to ``\\n``. Raises :class:`FormatError` for binary or undecodable
-    data (naming the offending byte and its line)."""
+    """Decode a file's bytes: UTF-8 (a BOM is removed), else the encoding charset-normalizer finds
+    most likely (windows-1251, cp1252, ISO-8859-x, ...). Returns ``(text, encoding)``, where
+    ``encoding`` names the chosen encoding and, when it is not UTF-8, why (the first byte that is
+    not UTF-8 and its line), with line endings normalised to ``\\n``. Raises
+    :class:`FormatError` for binary or undecodable data.
+
+    Examples
+    --------
+    >>> decode("Привет, мир".encode("utf-8"))
+    ('Привет, мир', 'utf-8')
+    >>> text, encoding = decode(("Министерство обороны Армении заявило, что ночью "
+    ...                          "противник обстрелял Степанакерт.").encode("cp1251"))
+    >>> text.split()[0], encoding.split()[0]
+    ('Министерство', 'cp1251')
+    """
     if b"\x00" in data[:8192]:
         raise FormatError("binary file (contains NUL bytes); expected UTF-8 text")
     if data.startswith(b"\xef\xbb\xbf"):
@@ -77,12 +89,50 @@ def decode(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         where = f"byte 0x{data[exc.start]:02x} at line {line}"
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise FormatError(f"cannot decode: not UTF-8 ({where}) and not cp1252") from None
-        encoding = f"cp1252 (not UTF-8: {where})"
+        found = detect_encoding(data)
+        if found is None:
+            raise FormatError(f"cannot decode: not UTF-8 ({where}) and no other encoding fits "
+                              "(charset-normalizer)") from None
+        text = data.decode(found)
+        encoding = f"{found} (detected by charset-normalizer; not UTF-8: {where})"
     return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
+
+
+def detect_encoding(data: bytes) -> str | None:
+    """The most likely encoding of bytes that are not UTF-8 (charset-normalizer), as a Python
+    codec name, or ``None`` when nothing decodes them. When charset-normalizer cannot tell
+    cp1252 from other candidates (equal chaos and coherence: short Western text), cp1252, the
+    usual legacy encoding of such files, is chosen.
+
+    Examples
+    --------
+    >>> detect_encoding("The café “quoted” – a naïve résumé".encode("cp1252"))
+    'cp1252'
+    >>> detect_encoding("Министерство обороны Армении заявило, что ночью противник "
+    ...                 "обстрелял Степанакерт.".encode("cp1251"))
+    'cp1251'
+    """
+    import codecs
+
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data))
+    if not matches:
+        return "cp1252" if _decodes(data, "cp1252") else None
+    best = matches[0]
+    tied = [codecs.lookup(m.encoding).name for m in matches
+            if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+    if "cp1252" in tied or (best.coherence == 0 and _decodes(data, "cp1252")):
+        return "cp1252"     # no evidence against the usual legacy encoding
+    return codecs.lookup(best.encoding).name
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 # --- .txt / .md ---------------------------------------------------------------------------------
@@ -291,8 +341,15 @@ def parse_jsonl(text: str) -> Parsed:
 
 
 def parse_csv(text: str) -> Parsed:
-    """A .csv file with a header row; the row number counts data rows (the header is row 0)."""
+    """A .csv file with a header row; the row number counts data rows (the header is row 0).
+
+    A quoted field left open (``"He said, hello,2020-10-01``) makes the CSV reader swallow the
+    rows after it into one field. A row that spans several lines, one of which reads on its own
+    as a complete row (the header's number of fields, a readable date in the ``date`` column), is
+    taken for that: it is skipped with the reason, and reading resumes at its next line, so the
+    swallowed rows are read."""
     out = Parsed()
+    lines = text.split("\n")
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
@@ -303,17 +360,62 @@ def parse_csv(text: str) -> Parsed:
             raise FormatError(f"no 'text' column in the header row (found: {', '.join(columns)}); "
                               f"expected columns {', '.join(ROW_FIELDS)}")
         _unknown_fields(set(columns) - {""}, out)
-        for number, values in enumerate(reader, start=1):
+        number, base, last = 0, 0, reader.line_num      # base: lines before the current reader
+        while True:
+            values = next(reader, None)
+            if values is None:
+                break
+            first, end = base + last + 1, base + reader.line_num    # 1-based physical lines
+            last = reader.line_num
             if not any(v.strip() for v in values):
                 continue
-            where = f"row {number} (line {reader.line_num})"
+            number += 1
+            where = f"row {number} (line {first})"
+            swallowed = _swallowed_row(lines, first, end, columns) if end > first else None
+            if swallowed is not None:
+                span = f"lines {first + 1}-{end}" if end > first + 1 else f"line {end}"
+                reason = (f"a quote opened in this row is never closed: it swallowed {span} "
+                          f"(line {swallowed} reads as a row of its own); the row is skipped "
+                          "and the lines after it are read again")
+                out.skipped.append((where, reason))
+                base = first
+                reader = csv.reader(io.StringIO("\n".join(lines[first:]), newline=""))
+                last = 0
+                continue
             if len(values) != len(columns):
                 out.warnings.append(f"{where}: {len(values)} fields, the header has "
                                     f"{len(columns)}")
             _row_record(dict(zip(columns, values, strict=False)), where, number, out)
     except csv.Error as exc:
-        raise FormatError(f"line {reader.line_num}: malformed CSV ({exc})") from None
+        raise FormatError(f"line {base + reader.line_num}: malformed CSV ({exc})") from None
     return out
+
+
+def _swallowed_row(lines: list[str], first: int, end: int, columns: list[str]) -> int | None:
+    """The first line (1-based) among ``first+1 .. end`` that parses alone as a complete row, or
+    None. A complete row has no quote mark, the header's number of fields, text in the ``text``
+    column and, when there is a ``date`` column, a readable date there."""
+    from stance.dates import DateError, parse_date
+
+    for k in range(first, min(end, len(lines))):
+        if '"' in lines[k]:
+            continue        # inside an open quote a line has none (the first one closes it)
+        try:
+            values = next(csv.reader([lines[k]]), [])
+        except csv.Error:
+            continue
+        if len(values) != len(columns):
+            continue
+        row = dict(zip(columns, values, strict=True))
+        if not row.get("text", "").strip():
+            continue
+        if "date" in row:
+            try:
+                parse_date(row["date"])
+            except DateError:
+                continue
+        return k + 1
+    return None
 
 
 def parse_file(suffix: str, text: str) -> Parsed:

@@ -36,7 +36,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "min_statements": 2,      # speakers with fewer attributed statements are left out of figures
     "max_groups": 12,         # at most this many speakers (most statements) in speaker figures
     "max_sides": 4,           # at most this many sides in side figures (configured sides first)
-    "speakers": None,         # registry file; None = the corpus's own, else the default corpus's
+    "speakers": None,         # registry file; None = the corpus's own (none if it has none)
 }
 
 #: keys of corpus.yaml that set run defaults
@@ -79,9 +79,34 @@ def resolve_config(corpus_config: dict, config_file: str | Path | None = None,
     return merge(config, overrides or {})
 
 
-def default_out_dir(corpus_name: str) -> Path:
-    """``figures/<corpus name>/`` of the checkout."""
-    return PROJECT_ROOT / "figures" / corpus_name
+#: suffix of the default output folder of a corpus outside the checkout's ``corpora/``
+OUTSIDE_SUFFIX = "-stance-output"
+
+
+def default_out_dir(corpus_name: str, corpus_path: str | Path | None = None) -> Path:
+    """Where a run writes when no ``--out`` is given.
+
+    A corpus under the checkout's ``corpora/`` (the default corpus): ``figures/<corpus name>/`` of
+    the checkout. Any other corpus: beside it, ``<corpus folder>-stance-output/`` (for a single
+    file ``<file stem>-stance-output/``), never inside the toolkit's checkout, and not inside the
+    corpus folder, whose top-level files would be read as articles by the next run. The name is
+    made one safe path component (``name: ../../x`` cannot write elsewhere).
+
+    Examples
+    --------
+    >>> default_out_dir("../../x").name
+    'x'
+    >>> default_out_dir("x", "/data/ukraine-2022").as_posix()
+    '/data/ukraine-2022-stance-output'
+    """
+    from stance.output import safe_component
+
+    if corpus_path is not None:
+        path = Path(corpus_path).resolve()
+        if not path.is_relative_to((PROJECT_ROOT / "corpora").resolve()):
+            stem = path.stem if path.is_file() else path.name
+            return path.parent / f"{safe_component(stem)}{OUTSIDE_SUFFIX}"
+    return PROJECT_ROOT / "figures" / safe_component(corpus_name)
 
 
 #: figure names in drawing order; files are ``<k>_<name>.<ext>`` with k = 1..7
@@ -177,29 +202,96 @@ def _labels_dir(corpus: Any) -> Path | None:
     return root / "labels" if (root / "labels").is_dir() else None
 
 
-def _registry_and_axes(corpus: Any, cfg: dict, notes: list[str]) -> Any:
-    """Use the configured registry, or the default corpus's registry and axes when the corpus
-    has none of its own (noted), so that a bare folder of articles still gets sides."""
+def _own_settings(corpus: Any, cfg: dict, notes: list[str]) -> Any:
+    """The registry a run uses: the one the run config names, else the corpus's own, else none.
+
+    Never another corpus's: a corpus without a registry, frame axes or stance targets gets none,
+    said in ``notes`` (on screen and in the manifest), and the figures that need them say why."""
     from stance.speakers import load_registry
 
     if cfg.get("speakers"):
         corpus.registry = load_registry(cfg["speakers"])
-        return corpus
-    default = default_corpus_path()
-    same = corpus.path.resolve() == default.resolve()
-    if not same and len(corpus.registry or []) == 0 and (default / "speakers.yaml").is_file():
-        corpus.registry = load_registry(default / "speakers.yaml")
-        notes.append(f"{corpus.name} has no speaker registry; used the default corpus's "
-                     f"({default.name}/speakers.yaml). Set 'speakers' in a run config to change.")
-    if not same and (default / "corpus.yaml").is_file():
-        default_cfg = yaml.safe_load((default / "corpus.yaml").read_text(encoding="utf-8")) or {}
-        for key, what in (("axes", "frame axes"), ("targets", "stance targets")):
-            if not cfg.get(key) and default_cfg.get(key):
-                cfg[key] = default_cfg[key]
-                notes.append(f"{corpus.name} has no {what}; used the default corpus's "
-                             f"({default.name}/corpus.yaml). Set '{key}' in a run config to "
-                             "change.")
+    elif len(corpus.registry or []) == 0:
+        notes.append(f"{corpus.name} has no speaker registry (speakers.yaml): statements keep "
+                     "their mentions but get no speaker or side, and the figures by speaker and "
+                     "side are drawn as notes. Write one (`stance init`, docs/registry.md) or set "
+                     "'speakers' in a run config.")
+    for key, what, figure in (("axes", "frame axes", "frame_axes"),
+                              ("targets", "stance targets", "stance_by_side")):
+        if not cfg.get(key):
+            notes.append(f"{corpus.name} has no {what} ('{key}' in corpus.yaml or a run "
+                         f"config): {figure} is drawn as a note.")
     return corpus
+
+
+def settings_origin(corpus: Any, cfg: dict, config: str | Path | None,
+                    overrides: dict | None) -> dict[str, Any]:
+    """Where each corpus-specific setting of a run came from (``None``: the run has none).
+
+    Keys: ``corpus_yaml``, ``speakers``, ``axes``, ``targets``; values name a file of the corpus
+    (relative to it), the run config file, ``"run overrides"`` or ``None``.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> corpus = SimpleNamespace(path=Path("c"), config={}, registry=None)
+    >>> settings_origin(corpus, {"axes": None, "targets": None, "speakers": None}, None, None)
+    {'corpus_yaml': None, 'speakers': None, 'axes': None, 'targets': None}
+    """
+    root = corpus.path if corpus.path.is_dir() else corpus.path.parent
+    file_cfg = load_config_file(config) if config else {}
+
+    def origin(key: str) -> str | None:
+        if (overrides or {}).get(key) is not None:
+            return "run overrides"
+        if file_cfg.get(key) is not None:
+            return f"run config {Path(config).name}"
+        return "corpus.yaml" if corpus.config.get(key) else None
+
+    reg_path = getattr(corpus.registry, "path", None)
+    if cfg.get("speakers"):
+        speakers = origin("speakers") or str(cfg["speakers"])
+    elif reg_path is not None and len(corpus.registry or []):
+        speakers = _rel_name(Path(reg_path), root)
+    else:
+        speakers = None
+    return {"corpus_yaml": "corpus.yaml" if (root / "corpus.yaml").is_file()
+            and corpus.path.is_dir() else None,
+            "speakers": speakers,
+            "axes": origin("axes") if cfg.get("axes") else None,
+            "targets": origin("targets") if cfg.get("targets") else None}
+
+
+def _rel_name(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return f"{path.parent.name}/{path.name}"
+
+
+def read_summary(report: Any) -> dict[str, Any]:
+    """The reader's report as plain data for the manifest: files read, skipped inputs (path and
+    reason) and warnings (path and message), in the order they were met.
+
+    Examples
+    --------
+    >>> from stance.corpus import ReadReport
+    >>> report = ReadReport(files_read=["a.txt"], skipped=[("b.txt", "empty file")])
+    >>> read_summary(report)["skipped"]
+    [{'path': 'b.txt', 'reason': 'empty file'}]
+    """
+    return {"files_read": len(report.files_read),
+            "skipped": [{"path": p, "reason": r} for p, r in report.skipped],
+            "warnings": [{"path": p, "message": m} for p, m in report.warnings]}
+
+
+def _print_read_report(report: Any, stage: _Stages, shown: int = 10) -> None:
+    """Skipped inputs and warnings on screen: the first ``shown`` of each and how many more."""
+    for label, items in (("skipped", report.skipped), ("warning", report.warnings)):
+        for where, why in items[:shown]:
+            stage.detail(f"{label} {where}: {why}")
+        if len(items) > shown:
+            stage.detail(f"... {len(items) - shown} more {label} (all in manifest.json)")
 
 
 def _frames(statements: pd.DataFrame, vectors: np.ndarray, cfg: dict, notes: list[str]):
@@ -249,26 +341,6 @@ def _draw(name: str, table: pd.DataFrame, registry: Any, tables: dict, cfg: dict
                                                          targets=targets)
 
 
-def _remove_stale(out_dir: Path, written: set[Path]) -> None:
-    """Delete outputs a previous run listed in its manifest that this run did not write."""
-    import json
-
-    from stance.manifest import MANIFEST_NAME
-
-    manifest = out_dir / MANIFEST_NAME
-    if not manifest.is_file():
-        return
-    try:
-        old = json.loads(manifest.read_text(encoding="utf-8")).get("outputs", {})
-    except (json.JSONDecodeError, AttributeError):
-        return
-    keep = {p.resolve() for p in written}
-    for rel in old:
-        path = (out_dir / rel)
-        if path.is_file() and path.resolve() not in keep:
-            path.unlink()
-
-
 def _quiet_model_loading() -> None:
     """No "Loading weights" progress bars from transformers (``stance run --quiet``)."""
     try:
@@ -291,31 +363,64 @@ def run(path: str | Path | None = None, *, config: str | Path | None = None,
     take already loaded spaCy / sentence-transformers objects (tests, notebooks); ``cache_dir``
     is the embedding cache folder.
     """
-    from stance import tables as T
     from stance.corpus import read_corpus
-    from stance.embed import embed, model_fingerprint
-    from stance.extract import extract_statements
-    from stance.figures import data
-    from stance.manifest import write_manifest
-    from stance.output import save_figure, write_table
+    from stance.embed_cache import EmbeddingCache
+    from stance.output import StagedOutput, check_writable
 
     stage = _Stages(7, progress)
     corpus = read_corpus(path if path is not None else default_corpus_path())
     cfg = resolve_config(corpus.config, config, overrides)
     _check_config(cfg)
     names = _selected_figures(cfg)
-    out_dir = Path(out) if out else default_out_dir(corpus.name)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = Path(out) if out else default_out_dir(corpus.name, corpus.path)
     arts = corpus.articles
-    span = (f", {arts['date'].min():%Y-%m-%d} to {arts['date'].max():%Y-%m-%d}"
-            if len(arts) else "")
-    stage(f"read: {len(arts)} articles from {corpus.path}{span}")
-    for where, why in corpus.report.skipped:
-        stage.detail(f"skipped {where}: {why}")
+    if not len(arts):
+        _print_read_report(corpus.report, _Stages(0, True))
+        raise ValueError(f"{corpus.path}: no articles to analyse ({len(corpus.report.skipped)} "
+                         f"input(s) skipped, {len(corpus.report.warnings)} warning(s) above); "
+                         "expected article files under articles/ (docs/bad-input.md)")
+    # fail before any computing when the results or the embeddings could not be written
+    staged = StagedOutput(out_dir)
+    check_writable(EmbeddingCache(cache_dir).dir, "embedding cache folder (STANCE_CACHE_DIR)")
+    span = f", {arts['date'].min():%Y-%m-%d} to {arts['date'].max():%Y-%m-%d}"
+    report = corpus.report
+    stage(f"read: {len(arts)} articles from {corpus.path}{span}; {len(report.files_read)} "
+          f"input files read, {len(report.skipped)} skipped, {len(report.warnings)} warnings")
+    _print_read_report(report, stage)
     notes: list[str] = []
-    corpus = _registry_and_axes(corpus, cfg, notes)
+    corpus = _own_settings(corpus, cfg, notes)
     for note in notes:
         stage.detail(note)
+    try:
+        result = _compute_and_write(corpus, cfg, names, staged.dir, stage, notes, config=config,
+                                    overrides=overrides, progress=progress, nlp=nlp,
+                                    model=model, cache_dir=cache_dir)
+    except BaseException:
+        staged.abort()
+        raise
+    result.outputs = staged.commit()
+    result.out = out_dir
+    for kept in staged.kept:
+        stage.detail(f"kept {kept}")
+    stage(f"manifest: {len(result.outputs)} files written, manifest.json in {out_dir}")
+    for note in notes:
+        stage.detail(f"note: {note}")
+    return result
+
+
+def _compute_and_write(corpus: Any, cfg: dict, names: list[str], out_dir: Path, stage: _Stages,
+                       notes: list[str], *, config: str | Path | None, overrides: dict | None,
+                       progress: bool, nlp: Any, model: Any,
+                       cache_dir: str | Path | None) -> RunResult:
+    """Every stage after reading, writing into ``out_dir`` (the run's staging folder)."""
+    from stance import tables as T
+    from stance.embed import embed, model_fingerprint
+    from stance.extract import extract_statements
+    from stance.figures import data
+    from stance.manifest import write_manifest
+    from stance.output import save_figure, write_table
+
+    arts = corpus.articles
 
     statements = extract_statements(corpus, nlp=nlp, progress=None if progress else False)
     statements = T.normalize_statements(statements)
@@ -386,8 +491,7 @@ def run(path: str | Path | None = None, *, config: str | Path | None = None,
             fig = note_figure(name.replace("_", " ").capitalize(), f"Not drawn: {exc}")
         written += save_figure(fig, out_dir / f"{k}_{name}", formats=cfg["formats"])
         close(fig)
-    stage(f"figures: {len(names)} figures ({', '.join(cfg['formats'])}) in {out_dir}")
-    _remove_stale(out_dir, set(written))
+    stage(f"figures: {len(names)} figures ({', '.join(cfg['formats'])})")
     root, inputs, outside = _input_files(corpus)
     extra = {
         "corpus": corpus.name,
@@ -398,6 +502,8 @@ def run(path: str | Path | None = None, *, config: str | Path | None = None,
         "counts": {"articles": len(arts), "statements": len(statements),
                    "resolved_statements": resolved, "frames": len(frames)},
         "notes": notes,
+        "read": read_summary(corpus.report),
+        "settings": settings_origin(corpus, cfg, config, overrides),
     }
     if outside:
         extra["inputs_outside_corpus"] = outside
@@ -407,9 +513,6 @@ def run(path: str | Path | None = None, *, config: str | Path | None = None,
         extra["config_file"] = {"name": Path(config).name, "sha256": sha256_file(config)}
     written.append(write_manifest(out_dir, inputs=inputs, input_root=root, config=cfg,
                                   extra=extra))
-    stage(f"manifest: {len(written)} files written, manifest.json in {out_dir}")
-    for note in notes:
-        stage.detail(f"note: {note}")
     return RunResult(out=out_dir, config=cfg, outputs=written, notes=notes,
                      statements=framed, frames=frames, tables=tables)
 
@@ -419,4 +522,5 @@ def verify(out: str | Path | None = None):
     from stance.config import default_corpus_path as _default
     from stance.manifest import verify_outputs
 
-    return verify_outputs(out if out is not None else default_out_dir(_default().name))
+    return verify_outputs(out if out is not None else default_out_dir(_default().name,
+                                                                       _default()))

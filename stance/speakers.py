@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import regex
 import yaml
 
 __all__ = [
@@ -101,6 +102,56 @@ _SEP = "|"  # token standing for a clause boundary (comma, parenthesis, colon ..
 
 class RegistryError(ValueError):
     """A registry file is invalid; the message names the file and the entry."""
+
+
+#: seconds one registry pattern may take on one mention before the run stops with an error
+PATTERN_TIMEOUT = 0.1
+#: a group holding a quantifier, itself repeated without bound: ``(a+)+``, ``(\w+\s?)*``,
+#: ``(?:x|y*){2,}`` (a bounded repeat such as ``( \w+){0,2}`` is allowed)
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*(?<!\\)[+*}](?:[^()\\]|\\.)*\)"
+                                r"(?:[+*]|\{\d*,\})")
+
+
+def compile_pattern(pattern: str, where: str = "<registry>") -> regex.Pattern:
+    """Compile a registry pattern with the ``regex`` engine (matched with a timeout).
+
+    A pattern with a repeated group that itself repeats (``(a+)+``) can take exponential time on a
+    mention that almost matches, so it is refused here with the reason; anything else that still
+    runs longer than :data:`PATTERN_TIMEOUT` on a mention stops the run naming the pattern.
+
+    Examples
+    --------
+    >>> compile_pattern("azerbaijan president (adviser|aide)").pattern
+    'azerbaijan president (adviser|aide)'
+    >>> compile_pattern("(a+)+b")
+    Traceback (most recent call last):
+    ...
+    stance.speakers.RegistryError: <registry>: pattern '(a+)+b': a repeated group holds a quantifier ('(a+)+'), which can take exponential time; write it without the nesting, e.g. 'a+'
+    """
+    nested = _NESTED_QUANTIFIER.search(pattern)
+    if nested:
+        inner = nested.group(0)
+        body = inner[1:inner.rindex(")")]
+        hint = f", e.g. {body!r}" if not body.startswith("?") else ""
+        raise RegistryError(f"{where}: pattern {pattern!r}: a repeated group holds a quantifier "
+                            f"({inner!r}), which can take exponential time; write it without the "
+                            f"nesting{hint}")
+    try:
+        return regex.compile(pattern, regex.IGNORECASE | regex.VERSION0)
+    except regex.error as exc:
+        raise RegistryError(f"{where}: pattern {pattern!r}: bad regular expression: {exc}"
+                            ) from None
+
+
+def _timed(pattern: regex.Pattern, method: str, text: str, owner: str):
+    """``pattern.<method>(text)`` with :data:`PATTERN_TIMEOUT`; a timeout is a RegistryError."""
+    try:
+        result = getattr(pattern, method)(text, timeout=PATTERN_TIMEOUT)
+        return list(result) if method == "finditer" else result
+    except TimeoutError:
+        raise RegistryError(f"registry pattern {pattern.pattern!r} ({owner}) took more than "
+                            f"{PATTERN_TIMEOUT:g} s on the mention {text[:80]!r}: rewrite it "
+                            "without nested or overlapping repetition") from None
 
 
 @dataclass(frozen=True)
@@ -206,10 +257,11 @@ class Registry:
         self.speakers = dict(speakers)
         self.path = path
         self.exclude = tuple(exclude)
-        self._exclude_re = re.compile("|".join(f"(?:{p})" for p in exclude), re.IGNORECASE) if exclude else None
+        self._exclude_re = (compile_pattern("|".join(f"(?:{p})" for p in exclude), "exclude")
+                            if exclude else None)
         self._alias: dict[str, str] = {}
         self._alias_tokens: dict[tuple[str, ...], str] = {}
-        self._patterns: list[tuple[re.Pattern[str], str]] = []
+        self._patterns: list[tuple[regex.Pattern, str]] = []
         self._vocab: set[str] = set()
         for sp in self.speakers.values():
             for alias in (sp.name, *sp.aliases):
@@ -219,7 +271,7 @@ class Registry:
                     self._alias_tokens.setdefault(tuple(key.split()), sp.id)
                     self._vocab.update(key.split())
             for pat in sp.patterns:
-                self._patterns.append((re.compile(pat, re.IGNORECASE), sp.id))
+                self._patterns.append((compile_pattern(pat, f"speaker {sp.id!r}"), sp.id))
         self._domains = {d: sp.id for sp in self.speakers.values() for d in sp.domains}
         self._surnames = self._person_surnames()
         self._first_tokens = {k[0] for k in self._alias_tokens}
@@ -363,7 +415,7 @@ class Registry:
         self._cache.clear()
 
     def _resolve_id(self, mention: str) -> str | None:
-        if self._exclude_re is not None and self._exclude_re.search(mention):
+        if self._exclude_re is not None and _timed(self._exclude_re, "search", mention, "exclude"):
             return None
         words, caps, poss = _words(mention)
         key = " ".join(w for w in words if w != _SEP)
@@ -372,7 +424,7 @@ class Registry:
         if key in self._alias:
             return self._alias[key]
         for pattern, sid in self._patterns:
-            if pattern.fullmatch(key):
+            if _timed(pattern, "fullmatch", key, f"speaker {sid!r}"):
                 return sid
         best = self._best_contained(words, caps, poss, key)
         if best is None and self._surnames:
@@ -404,7 +456,7 @@ class Registry:
                 cands.append((i, j, sid, True))
         index: dict[int, int] | None = None
         for pattern, sid in self._patterns:
-            for m in pattern.finditer(key):
+            for m in _timed(pattern, "finditer", key, f"speaker {sid!r}"):
                 if m.end() == m.start():
                     continue
                 if (m.start() and key[m.start() - 1] != " ") or (
@@ -524,10 +576,7 @@ def registry_from_dict(data: Any, path: str | Path | None = None) -> Registry:
 
 def _check_regexes(patterns: tuple[str, ...], where: str) -> None:
     for pat in patterns:
-        try:
-            re.compile(pat)
-        except re.error as exc:
-            raise RegistryError(f"{where}: pattern {pat!r}: bad regular expression: {exc}") from None
+        compile_pattern(pat, where)
 
 
 def _entry_list(value: Any, src: str, key: str) -> list[dict]:

@@ -118,8 +118,9 @@ def test_decode_utf8_bom_cp1252_binary():
     assert "line 1" in encoding
     with pytest.raises(FormatError, match="binary"):
         decode(b"abc\x00def")
-    with pytest.raises(FormatError, match="not cp1252"):
-        decode(b"ok\n\x81\x8d")
+    # bytes no legacy encoding explains: the encoding chosen is named, never silent
+    assert "detected by charset-normalizer; not UTF-8: byte 0x81 at line 2" in \
+        decode(b"ok\n\x81\x8d")[1]
 
 
 # --- the fixture corpus with every format ------------------------------------------------------
@@ -319,14 +320,12 @@ def test_strict_mode_raises_on_the_first_problem(bad_corpus, tmp_path):
     assert len(read_corpus(MIXED, strict=True)) == 7
 
 
-def test_malformed_corpus_yaml_warns_and_uses_defaults(tmp_path):
-    _write(tmp_path / "corpus.yaml", "name: [oops\n")
+def test_malformed_corpus_yaml_is_an_error_naming_file_and_line(tmp_path):
+    """A corpus's own broken settings are never replaced by defaults (issue 16, item 2)."""
+    _write(tmp_path / "corpus.yaml", "name: t\naxes: [oops\n")
     _write(tmp_path / "articles" / "a.txt", "date 2021-01-01\nText.")
-    corpus = read_corpus(tmp_path)
-    assert corpus.name == tmp_path.name and len(corpus) == 1
-    assert corpus.report.warnings[0][0] == "corpus.yaml"
-    with pytest.raises(CorpusError, match="corpus.yaml"):
-        read_corpus(tmp_path, strict=True)
+    with pytest.raises(CorpusError, match=r"corpus.yaml: line \d+: YAML syntax error"):
+        read_corpus(tmp_path)
 
 
 def test_corpus_yaml_fields_are_checked(tmp_path):

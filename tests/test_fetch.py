@@ -458,6 +458,11 @@ def test_header_values_are_sanitised():
 
 def test_decode_html():
     assert fetch.decode_html("caf\u00e9".encode("cp1252")) == "caf\u00e9"  # undeclared: cp1252
+    # undeclared and not UTF-8: charset-normalizer chooses, and the choice is said (issue 16)
+    page = "<p>Министерство обороны заявило, что Степанакерт обстреляли ночью.</p>"
+    text, note = fetch.decode_html_encoding(page.encode("cp1251"))
+    assert text == page and note == ("no charset declared; decoded as cp1251 (detected by "
+                                     "charset-normalizer)")
     assert fetch.decode_html(b'<meta charset="koi8-r">\xc1') == '<meta charset="koi8-r">\u0430'
     # one stray byte in a long page is replaced, not fatal
     assert "\ufffd" in fetch.decode_html(b"a" * 5000 + b"\xff", "utf-8")

@@ -69,8 +69,20 @@ def run(args: argparse.Namespace) -> int:
     statements = extract_statements(corpus, batch_size=args.batch_size, method=args.method,
                                     tagger_model=args.tagger_model,
                                     progress=False if args.no_progress else None)
+    import sys
+
+    report = corpus.report
+    for label, items in (("skipped", report.skipped), ("warning", report.warnings)):
+        for where, why in items:
+            print(f"{label} {where}: {why}", file=sys.stderr)
+    if not len(corpus.registry or []):
+        print(f"note: {corpus.name} has no speaker registry (speakers.yaml): statements keep "
+              "their mentions but get no speaker or side (`stance init`, docs/registry.md, or "
+              "--speakers FILE)", file=sys.stderr)
     if out:
         write_table(statements, out.with_suffix(""), formats=(fmt,))
         print(f"wrote {len(statements)} statements to {out}")
     print(summarize(statements))
+    if not out:
+        print("(no -o OUT.csv given: the table was not written)", file=sys.stderr)
     return 0

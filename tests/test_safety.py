@@ -1,0 +1,409 @@
+"""A run's safety and honesty under bad input (issue 16): nothing outside the output folder is
+deleted, a corpus never gets another corpus's settings, skipped inputs and warnings reach the
+screen and the manifest, nothing is computed when the results could not be written, and an
+interrupted run leaves the old outputs intact or visibly marked."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from stance import pipeline
+from stance.cli import main as cli_main
+from stance.corpus import CorpusError, read_corpus
+from stance.manifest import verify_outputs
+from stance.output import INCOMPLETE_NAME, StagedOutput, remove_stale_outputs, sha256_file
+
+TWO_RIVERS = Path(__file__).resolve().parent / "fixtures" / "pipeline" / "two-rivers"
+QUICK = {"n_boot": 50, "n_perm": 49, "figures": ["statement_map", "frame_axes"],
+         "formats": ["png"]}
+
+
+def _run(corpus, out, nlp, st_model, cache, **kw):
+    return pipeline.run(corpus, out=out, overrides={**QUICK, **kw.pop("overrides", {})},
+                        progress=False, nlp=nlp, model=st_model, cache_dir=cache, **kw)
+
+
+def _corpus_copy(tmp_path: Path, name: str = "valley") -> Path:
+    dst = tmp_path / name
+    shutil.copytree(TWO_RIVERS, dst)
+    return dst
+
+
+def _manifest(out: Path) -> dict:
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
+# --- item 1: nothing outside --out is deleted; names are safe; outputs beside the corpus --------
+
+def test_a_forged_manifest_cannot_delete_files_outside_or_not_written_by_a_run(
+        tmp_path, nlp, st_model):
+    out = tmp_path / "work" / "out"
+    out.mkdir(parents=True)
+    victim = tmp_path / "work" / "victim.txt"
+    victim.write_text("a day's work\n", encoding="utf-8")
+    absolute = tmp_path / "elsewhere" / "thesis.tex"
+    absolute.parent.mkdir()
+    absolute.write_text("chapter 1\n", encoding="utf-8")
+    notes = out / "notes.txt"                       # the user's file inside the output folder
+    notes.write_text("my notes\n", encoding="utf-8")
+    edited = out / "8_stance_by_side.csv"            # an old output the user edited since
+    edited.write_text("edited by hand\n", encoding="utf-8")
+    stale = out / "9_stance_over_time.png"           # an old output, unchanged: really stale
+    stale.write_bytes(b"old png")
+    listed = {"../victim.txt": sha256_file(victim), str(absolute): sha256_file(absolute),
+              "sub/../../victim.txt": sha256_file(victim), "notes.txt": sha256_file(notes),
+              "8_stance_by_side.csv": "0" * 64, "9_stance_over_time.png": sha256_file(stale)}
+    (out / "manifest.json").write_text(json.dumps({"outputs": listed}), encoding="utf-8")
+
+    result = _run(TWO_RIVERS, out, nlp, st_model, tmp_path / "cache")
+
+    assert victim.read_text(encoding="utf-8") == "a day's work\n"
+    assert absolute.read_text(encoding="utf-8") == "chapter 1\n"
+    assert notes.read_text(encoding="utf-8") == "my notes\n"
+    assert edited.read_text(encoding="utf-8") == "edited by hand\n"
+    assert not stale.exists()
+    written = {p.name for p in result.outputs}
+    assert "notes.txt" not in _manifest(out)["outputs"]          # not claimed as an output
+    assert set(_manifest(out)["outputs"]) == written - {"manifest.json"}
+    assert not [p for p in out.iterdir() if p.name.startswith(".stance-partial-")]
+
+
+def test_stale_outputs_are_only_bare_output_names_with_their_recorded_hash(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (tmp_path / "victim.txt").write_text("x", encoding="utf-8")
+    link = out / "1_statement_map.png"
+    link.symlink_to(tmp_path / "victim.txt")
+    (out / "manifest.json").write_text(json.dumps({"outputs": {
+        "../victim.txt": sha256_file(tmp_path / "victim.txt"),
+        "1_statement_map.png": sha256_file(tmp_path / "victim.txt")}}), encoding="utf-8")
+    kept = remove_stale_outputs(out, set())
+    assert (tmp_path / "victim.txt").exists() and link.is_symlink()
+    assert any("not a regular file" in k for k in kept)
+    assert any(k.startswith("../victim.txt") for k in kept)
+
+
+def test_corpus_names_become_one_safe_path_component(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    (corpus / "articles").mkdir(parents=True)
+    (corpus / "corpus.yaml").write_text("name: ../../x\n", encoding="utf-8")
+    (corpus / "articles" / "a.txt").write_text("date 2021-01-01\nText.", encoding="utf-8")
+    read = read_corpus(corpus)
+    inside = pipeline.PROJECT_ROOT / "corpora" / "some-corpus"
+    out = pipeline.default_out_dir(read.name, inside)
+    assert out.parent == pipeline.PROJECT_ROOT / "figures" and out.name == "x"
+    # `stance run .` without corpus.yaml: named after the folder, not "" (figures/ itself)
+    (corpus / "corpus.yaml").unlink()
+    monkeypatch.chdir(corpus)
+    assert read_corpus(".").name == "corpus"
+
+
+def test_a_corpus_outside_the_checkout_writes_beside_itself(tmp_path, nlp, st_model):
+    corpus = _corpus_copy(tmp_path)
+    result = pipeline.run(corpus, overrides=QUICK, progress=False, nlp=nlp, model=st_model,
+                          cache_dir=tmp_path / "cache")
+    assert result.out == tmp_path / "valley-stance-output"
+    assert (result.out / "manifest.json").is_file()
+    assert not (pipeline.PROJECT_ROOT / "figures" / "two-rivers").exists()
+
+
+# --- item 2: a corpus's own settings, or none, never another corpus's ---------------------------
+
+def test_a_typo_in_speakers_yaml_is_an_error(tmp_path, capsys):
+    corpus = _corpus_copy(tmp_path)
+    reg = corpus / "speakers.yaml"
+    reg.write_text(reg.read_text(encoding="utf-8").replace("aliases:", "alias:", 1),
+                   encoding="utf-8")
+    assert cli_main(["run", str(corpus), "--out", str(tmp_path / "out"), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "speakers.yaml" in err and "unknown fields ['alias']" in err
+    assert not (tmp_path / "out" / "manifest.json").exists()
+    assert cli_main(["statements", str(corpus)]) == 1
+
+
+def test_a_yaml_error_in_corpus_yaml_is_an_error(tmp_path, capsys):
+    corpus = _corpus_copy(tmp_path)
+    cy = corpus / "corpus.yaml"
+    cy.write_text(cy.read_text(encoding="utf-8") + "targets: [oops\n", encoding="utf-8")
+    assert cli_main(["run", str(corpus), "--out", str(tmp_path / "out"), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "corpus.yaml: line" in err and "YAML syntax error" in err
+
+
+def test_a_missing_speakers_file_means_no_registry_said_on_screen_and_in_the_manifest(
+        tmp_path, nlp, st_model, capsys):
+    corpus = _corpus_copy(tmp_path)
+    (corpus / "speakers.yaml").unlink()
+    cy = corpus / "corpus.yaml"
+    # named in corpus.yaml but missing: an error naming the field
+    cy.write_text("name: valley\ntime_bin: W\nspeakers: speakers.yaml\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="speakers.yaml: speakers file not found.*field speak"):
+        read_corpus(corpus)
+    # not named and not there (and no axes, no targets): none, never the default corpus's
+    cy.write_text("name: valley\ntime_bin: W\n", encoding="utf-8")
+    result = pipeline.run(corpus, out=tmp_path / "out", overrides=QUICK, progress=True,
+                          nlp=nlp, model=st_model, cache_dir=tmp_path / "cache")
+    shown = capsys.readouterr().out
+    assert "has no speaker registry" in shown and "has no frame axes" in shown
+    assert len(result.statements) and set(result.statements["side"]) == {""}
+    manifest = _manifest(result.out)
+    assert manifest["settings"] == {"corpus_yaml": "corpus.yaml", "speakers": None,
+                                    "axes": None, "targets": None}
+    assert any("no speaker registry" in n for n in manifest["notes"])
+    table = (result.out / "7_frame_axes.csv").read_text(encoding="utf-8")
+    assert "no frame axes" in table and "harm" not in table and "legitimacy" not in table
+
+
+def test_an_empty_folder_is_an_error_not_the_default_corpus(tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert cli_main(["run", str(empty), "--out", str(tmp_path / "out"), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "no articles to analyse" in err and str(empty) in err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_statements_without_a_registry_say_so(tmp_path, capsys):
+    corpus = tmp_path / "bare"
+    (corpus / "articles").mkdir(parents=True)
+    (corpus / "articles" / "a.txt").write_text(
+        "date 2021-01-01\n\n\"We will hold the line,\" the mayor said.\n", encoding="utf-8")
+    assert cli_main(["statements", str(corpus), "--no-progress"]) == 0
+    captured = capsys.readouterr()
+    assert "no speaker registry" in captured.err
+
+
+# --- item 4: what the run skipped is shown and recorded -----------------------------------------
+
+def test_skipped_inputs_and_warnings_reach_the_screen_and_the_manifest(tmp_path, nlp, st_model,
+                                                                        capsys):
+    corpus = _corpus_copy(tmp_path)
+    (corpus / "articles" / "empty.txt").write_text("", encoding="utf-8")
+    (corpus / "articles" / "notes.docx").write_bytes(b"PK\x03\x04")
+    (corpus / "articles" / "undated.txt").write_text("No header here.\n", encoding="utf-8")
+    result = pipeline.run(corpus, out=tmp_path / "out", overrides=QUICK, progress=True,
+                          nlp=nlp, model=st_model, cache_dir=tmp_path / "cache")
+    shown = capsys.readouterr().out
+    assert "3 skipped" in shown and "skipped articles/empty.txt: empty file" in shown
+    assert "warning articles/undated.txt" in shown
+    read = _manifest(result.out)["read"]
+    assert read["files_read"] == 5
+    assert {s["path"] for s in read["skipped"]} == {"articles/empty.txt", "articles/notes.docx",
+                                                   "articles/undated.txt"}
+    assert any(w["path"] == "articles/undated.txt" for w in read["warnings"])
+
+
+# --- item 6: nothing is computed when results or embeddings could not be written ----------------
+
+def _make_read_only(folder: Path) -> None:
+    folder.chmod(0o555)
+    if os.geteuid() == 0:        # root ignores modes: make the folder immutable instead
+        done = subprocess.run(["chattr", "+i", str(folder)], check=False, capture_output=True)
+        if done.returncode:
+            pytest.skip("running as root without chattr: no read-only folder to test with")
+
+
+@pytest.fixture
+def read_only(tmp_path):
+    made: list[Path] = []
+
+    def make(name: str, db: bool = False) -> Path:
+        folder = tmp_path / name
+        folder.mkdir()
+        if db:
+            from stance.embed_cache import EmbeddingCache
+
+            assert len(EmbeddingCache(folder)) == 0          # a cache database exists
+        _make_read_only(folder)
+        made.append(folder)
+        return folder
+
+    yield make
+    for folder in made:
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(folder)], check=False, capture_output=True)
+        folder.chmod(0o755)
+
+
+def test_read_only_output_or_cache_fails_before_computing(tmp_path, read_only, monkeypatch,
+                                                           capsys):
+    out = read_only("out")
+    called = []
+    monkeypatch.setattr(pipeline, "_compute_and_write", lambda *a, **k: called.append(1))
+    assert cli_main(["run", str(TWO_RIVERS), "--out", str(out), "--quiet"]) == 1
+    assert f"output folder {out}: cannot write there" in capsys.readouterr().err
+    cache = read_only("cache")
+    monkeypatch.setenv("STANCE_CACHE_DIR", str(cache))
+    assert cli_main(["run", str(TWO_RIVERS), "--out", str(tmp_path / "o2"), "--quiet"]) == 1
+    assert f"embedding cache folder (STANCE_CACHE_DIR) {cache}" in capsys.readouterr().err
+    assert not called
+
+
+def test_a_read_only_cache_database_is_a_clear_error_naming_it(read_only):
+    import numpy as np
+
+    from stance.embed_cache import CacheError, EmbeddingCache
+
+    cache = EmbeddingCache(read_only("cache", db=True))
+    with pytest.raises(CacheError, match=f"embedding cache {cache.path}.*STANCE_CACHE_DIR"):
+        cache.put_many("m" * 64, [(b"k" * 32, np.ones(3, "float32"))])
+
+
+# --- item 7: an interrupted run leaves the old outputs or a visible mark ------------------------
+
+def test_a_run_that_fails_midway_leaves_the_previous_outputs_untouched(tmp_path, nlp, st_model,
+                                                                        monkeypatch):
+    out = tmp_path / "out"
+    _run(TWO_RIVERS, out, nlp, st_model, tmp_path / "cache")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    from stance import output
+
+    real = output.save_figure
+
+    def crash(fig, stem, formats=("png",)):
+        real(fig, stem, formats)
+        raise KeyboardInterrupt          # as if killed after the first figure was written
+
+    monkeypatch.setattr(output, "save_figure", crash)
+    with pytest.raises(KeyboardInterrupt):
+        _run(TWO_RIVERS, out, nlp, st_model, tmp_path / "cache", overrides={"seed": 3})
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert verify_outputs(out).passed
+
+
+def test_a_run_killed_while_moving_outputs_in_is_marked_incomplete(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "statements.csv").write_text("old", encoding="utf-8")
+    (out / "manifest.json").write_text(json.dumps(
+        {"outputs": {"statements.csv": sha256_file(out / "statements.csv")}}), encoding="utf-8")
+    staged = StagedOutput(out)
+    for name in ("statements.csv", "frames.csv", "manifest.json"):
+        (staged.dir / name).write_text(name, encoding="utf-8")
+    calls = []
+    real = os.replace
+
+    def killed(src, dst):
+        calls.append(dst)
+        if len(calls) == 3:                # the marker, then one output: then killed
+            raise SystemExit("killed")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", killed)
+    with pytest.raises(SystemExit):
+        staged.commit()
+    monkeypatch.setattr(os, "replace", real)
+    assert (out / INCOMPLETE_NAME).is_file()
+    result = verify_outputs(out)
+    assert INCOMPLETE_NAME in result.unlisted and not result.passed
+    assert cli_main(["verify", str(out)]) == 1
+    # another run of this (still living) process does not remove its staging folder
+    StagedOutput(out).abort()
+    assert staged.dir.exists()
+
+
+def test_a_leftover_staging_folder_of_a_dead_process_is_removed(tmp_path):
+    out = tmp_path / "out"
+    dead = out / ".stance-partial-999999999-abc"
+    dead.mkdir(parents=True)
+    (dead / ".stance-staging").write_bytes(b"")
+    (dead / "statements.csv").write_text("x", encoding="utf-8")
+    mine = out / ".stance-partial-999999999-user"     # no marker: not a staging folder
+    mine.mkdir()
+    StagedOutput(out).abort()
+    assert not dead.exists() and mine.exists()
+
+
+# --- issue 14, item 5: `stance init` ------------------------------------------------------------
+
+def test_init_writes_a_commented_skeleton_that_reads_and_resolves(tmp_path, capsys):
+    folder = tmp_path / "ukraine-2022"
+    assert cli_main(["init", str(folder), "--sides", "ukraine", "russia"]) == 0
+    corpus_yaml = (folder / "corpus.yaml").read_text(encoding="utf-8")
+    speakers_yaml = (folder / "speakers.yaml").read_text(encoding="utf-8")
+    assert corpus_yaml.count("\n#") >= 10 and "# axes:" in corpus_yaml
+    assert "normalised" in speakers_yaml and (folder / "articles").is_dir()
+    (folder / "articles" / "a.txt").write_text("date 2022-03-01\nText.", encoding="utf-8")
+    corpus = read_corpus(folder)
+    assert corpus.name == "ukraine-2022"
+    assert "axes" not in corpus.config and "targets" not in corpus.config   # none until written
+    assert set(corpus.registry.sides) == {"ukraine", "russia", "other", "unknown"}
+    who = corpus.registry.resolve("Russia's Foreign Ministry spokeswoman")
+    assert who is not None and who.id == "russia-foreign-ministry"
+    assert corpus.registry.resolve("the Ukraine government").side == "ukraine"
+    # never overwrites
+    before = speakers_yaml
+    assert cli_main(["init", str(folder)]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert (folder / "speakers.yaml").read_text(encoding="utf-8") == before
+    assert cli_main(["init", str(tmp_path / "x"), "--sides", "a"]) == 1
+
+
+# --- item 6: registry patterns cannot hang the run ----------------------------------------------
+
+def _registry_with_pattern(tmp_path: Path, pattern: str) -> Path:
+    path = tmp_path / "speakers.yaml"
+    path.write_text(
+        "sides:\n  - {id: a, label: A, colour: '#000000'}\n"
+        "speakers:\n  - id: x\n    name: X\n    side: a\n    kind: person\n"
+        f"    patterns: ['{pattern}']\n", encoding="utf-8")
+    return path
+
+
+def test_a_nested_quantifier_pattern_is_refused_when_the_registry_loads(tmp_path):
+    from stance.speakers import RegistryError, load_registry
+
+    path = _registry_with_pattern(tmp_path, r"(\w+\s?)+ minister")
+    with pytest.raises(RegistryError, match=r"speakers.yaml: line \d+: speaker 'x'.*"
+                                            r"repeated group holds a quantifier"):
+        load_registry(path)
+
+
+def test_a_catastrophic_pattern_stops_within_its_timeout_naming_pattern_and_mention(tmp_path):
+    import time
+
+    from stance.speakers import RegistryError, load_registry
+
+    registry = load_registry(_registry_with_pattern(tmp_path, "(a|aa)+$"))
+    start = time.perf_counter()
+    with pytest.raises(RegistryError, match=r"'\(a\|aa\)\+\$' \(speaker 'x'\) took more than"):
+        registry.resolve("a" * 60 + "b said")
+    assert time.perf_counter() - start < 5      # not 140 s (regex checks its timeout coarsely)
+
+
+# --- item 3: reading does not garble or lose data without a word ---------------------------------
+
+def test_a_windows_1251_file_is_decoded_as_such_and_the_choice_is_said(tmp_path):
+    text = ("Министерство обороны Армении заявило, что ночью азербайджанские войска обстреляли "
+            "Степанакерт. «Мы ответим», — сказал представитель министерства.")
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "ru.txt").write_bytes(
+        f"date 2020-10-05 | source example.ru\n\n{text}\n".encode("cp1251"))
+    corpus = read_corpus(tmp_path)
+    assert corpus.articles["text"].iloc[0] == text
+    assert corpus.articles["flags"].iloc[0].split(";")[0] == "cp1251"
+    (_, message), = [w for w in corpus.report.warnings if w[0] == "articles/ru.txt"]
+    assert message.startswith("decoded as cp1251 (detected by charset-normalizer")
+
+
+def test_an_unclosed_quote_in_a_csv_row_does_not_swallow_the_next_rows(tmp_path):
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "rows.csv").write_text(
+        "text,date,source\n"
+        '"The ministry said, ""we hold the line"",2020-10-01,a\n'   # the quote is never closed
+        "Another statement from the council.,2020-10-02,b\n"
+        '"A proper field,\nover two lines.",2020-10-03,c\n'
+        "The last row.,2020-10-04,d\n", encoding="utf-8")
+    corpus = read_corpus(tmp_path)
+    texts = corpus.articles.sort_values("date")["text"].tolist()
+    assert texts == ["Another statement from the council.", "A proper field,\nover two lines.",
+                     "The last row."]
+    (where, reason), = corpus.report.skipped
+    assert where == "articles/rows.csv" and "row 1 (line 2): a quote opened in this row is never" \
+        " closed" in reason
