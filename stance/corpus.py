@@ -34,13 +34,16 @@ REPAIR_COLUMNS = ["article_id", "kind", "start", "end", "raw_start", "raw_end", 
 
 CONFIG_DEFAULTS: dict[str, Any] = {
     "name": None, "description": "", "language": "en", "time_bin": "W", "speakers": None,
-    "sources": None, "default_date": None, "extraction": None,
+    "sources": None, "default_date": None, "extraction": None, "max_article_chars": None,
 }
+#: articles longer than this many characters are skipped with a message unless corpus.yaml's
+#: ``max_article_chars`` says otherwise (spaCy's own default ``nlp.max_length``): a text that
+#: long is rarely one article, and its statements would cost minutes and gigabytes
+MAX_ARTICLE_CHARS = 1_000_000
 
 
 #: the keys corpus.yaml may hold (the reader's and those of a run, stance.pipeline.CORPUS_KEYS)
-KNOWN_CONFIG_KEYS = tuple(CONFIG_DEFAULTS) + ("axes", "targets", "model", "seed", "sides", "level",
-                                              "max_article_chars")
+KNOWN_CONFIG_KEYS = tuple(CONFIG_DEFAULTS) + ("axes", "targets", "model", "seed", "sides", "level")
 
 
 class CorpusError(ValueError):
@@ -189,6 +192,11 @@ def load_config(root: Path, report: ReadReport, *, name: str,
         report.warn("corpus.yaml", f"field extraction: {config['extraction']!r} is not one of "
                     "rules, tagger, both; using the default")
         config["extraction"] = None
+    limit = config["max_article_chars"]
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        report.warn("corpus.yaml", f"field max_article_chars: {limit!r} is not a positive whole "
+                    f"number; using {MAX_ARTICLE_CHARS:,}")
+        config["max_article_chars"] = None
     if config["default_date"] is not None:
         try:
             config["default_date"] = parse_date(config["default_date"]).isoformat()
@@ -297,6 +305,12 @@ def _record_row(record: Record, file: Path, rel: str, config: dict, report: Read
         report.warn(rel, where + message)
     if not record.text.strip():
         report.skip(rel, f"{where}no text after the header")
+        return None
+    limit = config.get("max_article_chars") or MAX_ARTICLE_CHARS
+    if len(record.text) > limit:
+        report.skip(rel, f"{where}{len(record.text):,} characters, more than the limit of "
+                    f"{limit:,} (max_article_chars in corpus.yaml); split it into articles, or "
+                    "raise the limit (long texts are parsed in pieces of 100,000 characters)")
         return None
     meta = record.meta
     row_flags = list(flags)

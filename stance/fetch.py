@@ -42,8 +42,9 @@ from urllib.parse import urljoin, urlsplit
 
 from stance import __version__
 
-#: the user agent of every request
-USER_AGENT = f"stance/{__version__} (+research toolkit; contact in README)"
+#: the user agent of every request unless ``--user-agent`` gives one; it names no contact (the
+#: toolkit has none to give): put your own address in it for a large fetch
+USER_AGENT = f"stance/{__version__} (research toolkit; no contact given)"
 #: columns of a sources file (``date``, ``outlet`` and ``url`` are required)
 SOURCE_COLUMNS = ("date", "outlet", "perspective", "url", "date_basis")
 REQUIRED_SOURCE_COLUMNS = ("date", "outlet", "url")

@@ -258,6 +258,7 @@ def test_fetch_all_cases(tmp_path, server, hits):
     assert result.failed == 11 and len(result.written) == 5
     assert all(ua == fetch.USER_AGENT for ua in Handler.user_agents)
     assert fetch.USER_AGENT.startswith("stance/")
+    assert "contact in README" not in fetch.USER_AGENT    # it pointed to a contact never given
 
     files = sorted((corpus / "articles").iterdir())
     assert [f.name for f in files] == sorted(p.name for p in result.written)

@@ -407,3 +407,45 @@ def test_an_unclosed_quote_in_a_csv_row_does_not_swallow_the_next_rows(tmp_path)
     (where, reason), = corpus.report.skipped
     assert where == "articles/rows.csv" and "row 1 (line 2): a quote opened in this row is never" \
         " closed" in reason
+
+
+def test_a_stray_quote_mark_does_not_swallow_the_other_speakers_of_its_paragraph(nlp):
+    import pandas as pd
+
+    from stance.corpus import corpus_from_articles
+    from stance.extract import extract_statements
+    from stance.speakers import load_registry
+
+    text = ('Northland\'s Defense Ministry said on Monday that the "enemy shelled Mirel overnight. '
+            "Tomas Vell said Southland forces had not fired a single shell. "
+            "The Lake Council called for an immediate ceasefire.\n\n"
+            "Ana Ferro said the army would respond.")
+    arts = pd.DataFrame({"article_id": ["a"], "date": [pd.Timestamp("2021-03-01")],
+                         "text": [text]})
+    corpus = corpus_from_articles(arts, load_registry(TWO_RIVERS / "speakers.yaml"))
+    st = extract_statements(corpus, nlp=nlp, progress=False).set_index("speaker")
+    assert {"tomas-vell", "lake-council", "ana-ferro"} <= set(st.index)
+    assert st.loc["tomas-vell", "text"] == "Southland forces had not fired a single shell"
+    assert not st["text"].str.contains("Tomas Vell said").any()   # no quote up to the paragraph end
+
+
+# --- item 6: long texts ---------------------------------------------------------------------------
+
+def test_an_article_over_the_size_limit_is_skipped_with_a_clear_message(tmp_path):
+    from stance.corpus import MAX_ARTICLE_CHARS
+
+    (tmp_path / "articles").mkdir()
+    long_text = "The council met again. " * (MAX_ARTICLE_CHARS // 23 + 1)
+    (tmp_path / "articles" / "huge.txt").write_text(f"date 2021-01-01\n{long_text}",
+                                                    encoding="utf-8")
+    (tmp_path / "articles" / "ok.txt").write_text("date 2021-01-02\nA short one.",
+                                                  encoding="utf-8")
+    corpus = read_corpus(tmp_path)
+    assert corpus.articles["article_id"].tolist() == ["ok"]
+    (where, reason), = corpus.report.skipped
+    assert where == "articles/huge.txt"
+    assert reason.startswith(f"{len(long_text.strip()):,} characters, more than the limit of "
+                             f"{MAX_ARTICLE_CHARS:,} (max_article_chars in corpus.yaml)")
+    (tmp_path / "corpus.yaml").write_text(f"max_article_chars: {2 * MAX_ARTICLE_CHARS}\n",
+                                          encoding="utf-8")
+    assert len(read_corpus(tmp_path)) == 2          # a corpus may raise its limit

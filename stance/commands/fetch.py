@@ -30,10 +30,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from stance import fetch
     from stance.fetch import fetch_corpus
 
     if args.limit is not None and args.limit < 0:
         raise ValueError("--limit must be >= 0")
+    if args.user_agent == fetch.USER_AGENT:
+        import sys
+
+        print(f"note: the user agent {fetch.USER_AGENT!r} names no contact; for a large fetch "
+              "pass --user-agent 'stance (your.name@example.org)' so that a site can reach you",
+              file=sys.stderr)
     result = fetch_corpus(args.path, delay=args.delay, timeout=args.timeout,
                           max_bytes=args.max_bytes, limit=args.limit,
                           user_agent=args.user_agent, respect_robots=not args.ignore_robots)

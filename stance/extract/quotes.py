@@ -155,14 +155,25 @@ def find_quotes(text: str) -> list[Quote]:
                 singles.append(Quote(s, e, o, c, True, True))
         quotes.extend(doubles + singles)
     quotes.sort(key=lambda q: q.open)
-    # a paragraph-final unclosed quote followed by a continuing paragraph is not "unclosed"
+    # a paragraph-final unclosed quote followed by a continuing paragraph is not "unclosed"; any
+    # other unclosed mark is a stray one: its quote ends with its sentence, so that the other
+    # speakers of the paragraph are not swallowed
     out: list[Quote] = []
     for i, q in enumerate(quotes):
         nxt = quotes[i + 1] if i + 1 < len(quotes) else None
         if not q.closed and nxt is not None and nxt.continued:
             q = Quote(q.start, q.end, q.open, q.close, True, q.single, q.continued)
+        elif not q.closed:
+            m = _SENTENCE_END.search(text, q.start, q.end)
+            if m is not None:
+                q = Quote(q.start, m.start() + 1, q.open, m.start() + 1, False, q.single,
+                          q.continued)
         out.append(q)
     return out
+
+
+#: the end of a sentence inside a stray (never closed) quote: ``.!?`` before a capitalised word
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[\"“‘']?[A-Z])")
 
 
 _DOUBLED = re.compile(r"(?<!')(''|``)(?!')")
