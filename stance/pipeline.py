@@ -29,8 +29,9 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "n_perm": 999,            # permutations for tests
     "frames": {"reducer": "auto", "clusterer": "auto", "reassign_outliers": True},
     "sides": None,            # the two sides to contrast; None = the two with most statements
-    "axes": None,             # frame axes; None = corpus.yaml's axes
-    "targets": None,          # stance targets; None = corpus.yaml's targets
+    "axes": None,             # frame axes; None = corpus.yaml's (none if it has none); a list,
+                              # or the path of another YAML file with an axes section
+    "targets": None,          # stance targets; as axes
     "figures": "all",         # "all" or a list of figure names
     "formats": ["png", "pdf"],
     "min_statements": 2,      # speakers with fewer attributed statements are left out of figures
@@ -209,6 +210,9 @@ def _own_settings(corpus: Any, cfg: dict, notes: list[str]) -> Any:
     said in ``notes`` (on screen and in the manifest), and the figures that need them say why."""
     from stance.speakers import load_registry
 
+    for key in ("axes", "targets"):
+        if isinstance(cfg.get(key), str):       # taken from another corpus.yaml, on purpose
+            cfg[key] = section_from_file(cfg[key], key)
     if cfg.get("speakers"):
         corpus.registry = load_registry(cfg["speakers"])
     elif len(corpus.registry or []) == 0:
@@ -222,6 +226,30 @@ def _own_settings(corpus: Any, cfg: dict, notes: list[str]) -> Any:
             notes.append(f"{corpus.name} has no {what} ('{key}' in corpus.yaml or a run "
                          f"config): {figure} is drawn as a note.")
     return corpus
+
+
+def section_from_file(path: str | Path, key: str) -> list:
+    """The ``key`` section (``axes`` or ``targets``) of another YAML file, such as another corpus's
+    corpus.yaml, named in a run config (``axes: corpora/nagorno-karabakh-2020/corpus.yaml``): the
+    only way a run uses settings that are not its corpus's own.
+
+    Examples
+    --------
+    >>> len(section_from_file("corpora/nagorno-karabakh-2020/corpus.yaml", "axes")) >= 2
+    True
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"run config {key!r}: {path} not found (give a list of {key}, or "
+                                f"the path of a YAML file with a '{key}' section)")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path}: not valid YAML: {exc}") from None
+    section = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(section, list) or not section:
+        raise ValueError(f"run config {key!r}: {path} has no '{key}' list")
+    return section
 
 
 def settings_origin(corpus: Any, cfg: dict, config: str | Path | None,
@@ -245,7 +273,9 @@ def settings_origin(corpus: Any, cfg: dict, config: str | Path | None,
         if (overrides or {}).get(key) is not None:
             return "run overrides"
         if file_cfg.get(key) is not None:
-            return f"run config {Path(config).name}"
+            value = file_cfg[key]
+            return f"run config {Path(config).name}" + (f" ({value})" if isinstance(value, str)
+                                                         else "")
         return "corpus.yaml" if corpus.config.get(key) else None
 
     reg_path = getattr(corpus.registry, "path", None)

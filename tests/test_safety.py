@@ -449,3 +449,24 @@ def test_an_article_over_the_size_limit_is_skipped_with_a_clear_message(tmp_path
     (tmp_path / "corpus.yaml").write_text(f"max_article_chars: {2 * MAX_ARTICLE_CHARS}\n",
                                           encoding="utf-8")
     assert len(read_corpus(tmp_path)) == 2          # a corpus may raise its limit
+
+
+def test_another_corpus_settings_only_when_a_run_config_names_them(tmp_path):
+    corpus = tmp_path / "bare"
+    (corpus / "articles").mkdir(parents=True)
+    (corpus / "articles" / "a.txt").write_text("date 2021-01-01\nText.", encoding="utf-8")
+    run_config = tmp_path / "run.yaml"
+    run_config.write_text(f"speakers: {TWO_RIVERS / 'speakers.yaml'}\n"
+                          f"axes: {TWO_RIVERS / 'corpus.yaml'}\n", encoding="utf-8")
+    read = read_corpus(corpus)
+    cfg = pipeline.resolve_config(read.config, run_config)
+    notes: list[str] = []
+    pipeline._own_settings(read, cfg, notes)
+    assert [a["name"] for a in cfg["axes"]] == ["harm", "escalation"]
+    assert "northland" in read.registry.sides
+    origin = pipeline.settings_origin(read, cfg, run_config, None)
+    assert origin["speakers"] == f"run config run.yaml ({TWO_RIVERS / 'speakers.yaml'})"
+    assert origin["axes"] == f"run config run.yaml ({TWO_RIVERS / 'corpus.yaml'})"
+    assert origin["targets"] is None and origin["corpus_yaml"] is None
+    assert notes == [("bare has no stance targets ('targets' in corpus.yaml or a run config): "
+                      "stance_by_side is drawn as a note.")]
