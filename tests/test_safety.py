@@ -41,6 +41,7 @@ def _manifest(out: Path) -> dict:
 
 # --- item 1: nothing outside --out is deleted; names are safe; outputs beside the corpus --------
 
+@pytest.mark.slow
 def test_a_forged_manifest_cannot_delete_files_outside_or_not_written_by_a_run(
         tmp_path, nlp, st_model):
     out = tmp_path / "work" / "out"
@@ -104,6 +105,7 @@ def test_corpus_names_become_one_safe_path_component(tmp_path, monkeypatch):
     assert read_corpus(".").name == "corpus"
 
 
+@pytest.mark.slow
 def test_a_corpus_outside_the_checkout_writes_beside_itself(tmp_path, nlp, st_model):
     corpus = _corpus_copy(tmp_path)
     result = pipeline.run(corpus, overrides=QUICK, progress=False, nlp=nlp, model=st_model,
@@ -136,6 +138,7 @@ def test_a_yaml_error_in_corpus_yaml_is_an_error(tmp_path, capsys):
     assert "corpus.yaml: line" in err and "YAML syntax error" in err
 
 
+@pytest.mark.slow
 def test_a_missing_speakers_file_means_no_registry_said_on_screen_and_in_the_manifest(
         tmp_path, nlp, st_model, capsys):
     corpus = _corpus_copy(tmp_path)
@@ -181,6 +184,7 @@ def test_statements_without_a_registry_say_so(tmp_path, capsys):
 
 # --- item 4: what the run skipped is shown and recorded -----------------------------------------
 
+@pytest.mark.slow
 def test_skipped_inputs_and_warnings_reach_the_screen_and_the_manifest(tmp_path, nlp, st_model,
                                                                         capsys):
     corpus = _corpus_copy(tmp_path)
@@ -257,6 +261,7 @@ def test_a_read_only_cache_database_is_a_clear_error_naming_it(read_only):
 
 # --- item 7: an interrupted run leaves the old outputs or a visible mark ------------------------
 
+@pytest.mark.slow
 def test_a_run_that_fails_midway_leaves_the_previous_outputs_untouched(tmp_path, nlp, st_model,
                                                                         monkeypatch):
     out = tmp_path / "out"
