@@ -71,6 +71,12 @@ def test_the_readme_is_short_and_names_the_commands():
         assert (ROOT / link).is_file(), link
 
 
+def test_the_benchmarks_page_lists_every_benchmark():
+    page = (DOCS / "benchmarks.md").read_text(encoding="utf-8")
+    for script in sorted((ROOT / "benchmarks").glob("[!_]*.py")):
+        assert f"`{script.name}" in page, f"add {script.name} to docs/benchmarks.md"
+
+
 def test_the_cli_page_covers_every_command():
     """The command-line page is generated from the parser (docs/hooks/cli_help.py)."""
     sys.path.insert(0, str(DOCS / "hooks"))
