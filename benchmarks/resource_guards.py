@@ -8,7 +8,11 @@
 Each case runs in its own child process (``resource.getrusage`` of the child gives its peak RSS),
 so the numbers do not include this script. Usage::
 
-    nice -n 10 python benchmarks/resource_guards.py [--mb 5] [--cap-gb 6] [--stage read|extract]
+    nice -n 10 python benchmarks/resource_guards.py [--mb 5] [--long-kb 40] [--segments 40000 20000]
+
+3. A long article under the size limit, extracted in pieces of each size given (``segments``'s
+   limit): the rules' cost grows faster than the length of a piece, so smaller pieces bound both
+   time and memory.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ PARAGRAPH = (
 CHILD = r"""
 import json, sys, time
 from pathlib import Path
-stage, folder = sys.argv[1], Path(sys.argv[2])
+stage, folder, segment = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
 if stage == "pattern":
     from stance.speakers import RegistryError, load_registry
     registry = load_registry(folder / "speakers.yaml")
@@ -44,7 +48,10 @@ if stage == "pattern":
         outcome = str(exc)[:160]
 else:
     from stance.corpus import read_corpus
+    import stance.extract
     from stance.extract import extract_statements
+    if segment:
+        stance.extract.MAX_SEGMENT = segment       # pieces of at most this many characters
     t = time.perf_counter()
     corpus = read_corpus(folder)
     outcome = f"{len(corpus.articles)} articles, {len(corpus.report.skipped)} skipped"
@@ -65,14 +72,14 @@ speakers:
 """
 
 
-def _child(stage: str, folder: Path, cap_gb: float, timeout: float) -> dict:
+def _child(stage: str, folder: Path, cap_gb: float, timeout: float, segment: int = 0) -> dict:
     def limit() -> None:
         cap = int(cap_gb * 2**30)
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
     start = time.perf_counter()
     try:
-        done = subprocess.run([sys.executable, "-c", CHILD, stage, str(folder)],
+        done = subprocess.run([sys.executable, "-c", CHILD, stage, str(folder), str(segment)],
                               capture_output=True, text=True, timeout=timeout,
                               preexec_fn=limit, check=False)
         result = (json.loads(done.stdout.strip().splitlines()[-1]) if done.returncode == 0
@@ -82,8 +89,17 @@ def _child(stage: str, folder: Path, cap_gb: float, timeout: float) -> dict:
         result = {"outcome": f"did not finish in {timeout:.0f} s"}
     result["wall_seconds"] = round(time.perf_counter() - start, 1)
     # the largest peak RSS among the children waited for so far: run cases in increasing size
-    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+    result["peak_rss_mb_so_far"] = round(
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
     return result
+
+
+def _article(folder: Path, mb: float) -> int:
+    (folder / "articles").mkdir(parents=True)
+    body = PARAGRAPH * max(1, int(mb * 2**20 / len(PARAGRAPH)))
+    (folder / "articles" / "2021-03-01_long.txt").write_text(
+        "date 2021-03-01 | source example.org\n\n" + body, encoding="utf-8")
+    return len(body)
 
 
 def main() -> None:
@@ -91,11 +107,15 @@ def main() -> None:
     ap.add_argument("--mb", type=float, default=5.0, help="article size in MB (default 5)")
     ap.add_argument("--cap-gb", type=float, default=6.0, help="memory cap of each child")
     ap.add_argument("--timeout", type=float, default=1200.0, help="seconds per case")
-    ap.add_argument("--stage", choices=("read", "extract"), default="extract")
+    ap.add_argument("--long-kb", type=float, default=40.0,
+                    help="size of the long article extracted in pieces (default 40 KB)")
+    ap.add_argument("--segments", type=int, nargs="+", default=[40_000, 20_000],
+                    help="piece sizes to compare on the long article (default 40000 20000)")
     args = ap.parse_args()
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True, check=False).stdout.strip()
-    print(f"commit {commit}; memory cap {args.cap_gb:g} GB per case")
+    print(f"commit {commit}; memory cap {args.cap_gb:g} GB per case; peak RSS is the largest "
+          "of the cases run so far (they run in increasing order of expected size)")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "pattern"
         folder.mkdir()
@@ -103,12 +123,14 @@ def main() -> None:
         print("catastrophic pattern (a|aa)+$ on one mention:",
               json.dumps(_child("pattern", folder, args.cap_gb, args.timeout)))
         big = Path(tmp) / "big"
-        (big / "articles").mkdir(parents=True)
-        body = PARAGRAPH * int(args.mb * 2**20 / len(PARAGRAPH))
-        (big / "articles" / "2021-03-01_long.txt").write_text(
-            "date 2021-03-01 | source example.org\n\n" + body, encoding="utf-8")
-        print(f"{len(body) / 2**20:.1f} MB article, {args.stage}:",
-              json.dumps(_child(args.stage, big, args.cap_gb, args.timeout)))
+        n = _article(big, args.mb)
+        print(f"{n / 2**20:.1f} MB article, read and extract with the default limit:",
+              json.dumps(_child("extract", big, args.cap_gb, args.timeout)))
+        for k, segment in enumerate(sorted(args.segments)):
+            long = Path(tmp) / f"long{k}"
+            n = _article(long, args.long_kb / 1024)
+            print(f"{n / 1024:.0f} KB article in pieces of {segment:,} characters:",
+                  json.dumps(_child("extract", long, args.cap_gb, args.timeout, segment)))
 
 
 if __name__ == "__main__":

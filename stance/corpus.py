@@ -310,7 +310,7 @@ def _record_row(record: Record, file: Path, rel: str, config: dict, report: Read
     if len(record.text) > limit:
         report.skip(rel, f"{where}{len(record.text):,} characters, more than the limit of "
                     f"{limit:,} (max_article_chars in corpus.yaml); split it into articles, or "
-                    "raise the limit (long texts are parsed in pieces of 100,000 characters)")
+                    "raise the limit (texts under it are parsed in pieces)")
         return None
     meta = record.meta
     row_flags = list(flags)

@@ -181,7 +181,11 @@ class FrameModel(BaseEstimator):
     def _describe(self, table: pd.DataFrame, X: np.ndarray, labels: np.ndarray,
                   centroids: np.ndarray) -> pd.DataFrame:
         texts = table[self.text_column].tolist()
-        keywords = class_tfidf(texts, labels, n_keywords=self.n_keywords) if texts else {}
+        # ties between keywords go to the words of the frame's most central statements
+        centrality = np.array([float(X[i] @ centroids[f]) if 0 <= f < len(centroids) else 0.0
+                               for i, f in enumerate(labels)])
+        keywords = (class_tfidf(texts, labels, n_keywords=self.n_keywords, centrality=centrality)
+                    if texts else {})
         rows = []
         for frame in range(len(centroids)):
             members = np.flatnonzero(labels == frame)

@@ -4,6 +4,7 @@ the default corpus (in a python3 kernel of this interpreter)."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NAMES = ["01_statements", "02_framing_by_speaker", "03_framing_over_time"]
+#: a call of a plotting function of stance.figures (not its data helpers)
+FIGURE_CALL = re.compile(r"\bstance\.figures\.(?!data\b|_)\w+\(")
 
 
 def _read(name: str):
@@ -64,10 +67,15 @@ def test_notebook_runs_on_the_default_corpus(name, tmp_path):
             os.environ["MPLBACKEND"] = env_before
     outputs = "\n".join(_text(c) for c in nb.cells if c.cell_type == "code")
     assert "Traceback" not in outputs
+    # every cell that draws a figure shows it as an image, not as "<Figure size ...>" text
+    drawing = [c for c in nb.cells if c.cell_type == "code" and FIGURE_CALL.search(c.source)]
+    for cell in drawing:
+        kinds = {k for out in cell.outputs for k in out.get("data", {})}
+        assert "image/png" in kinds, f"no image shown by the cell:\n{cell.source}"
     if name == "01_statements":
         assert "statements;" in outputs and "unresolved before:" in outputs
     elif name == "02_framing_by_speaker":
         assert "Clusterer" in outputs                  # FrameModel.method_ was printed
-        assert "Figure" in outputs                     # figures were returned
+        assert len(drawing) == 3
     else:
-        assert "Figure" in outputs
+        assert len(drawing) == 2

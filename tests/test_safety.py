@@ -475,3 +475,93 @@ def test_another_corpus_settings_only_when_a_run_config_names_them(tmp_path):
     assert origin["targets"] is None and origin["corpus_yaml"] is None
     assert notes == [("bare has no stance targets ('targets' in corpus.yaml or a run config): "
                       "stance_by_side is drawn as a note.")]
+
+
+# --- item 9: figures a reviewer would question ----------------------------------------------------
+
+def test_tied_keywords_come_from_the_frames_most_central_statement_not_the_alphabet():
+    from stance.ctfidf import class_tfidf
+
+    texts = ["alpha beta gamma", "delta epsilon", "omega zeta theta"]   # every term occurs once
+    top = class_tfidf(texts, [0, 1, 0], n_keywords=1, centrality=[0.1, 0.5, 0.9])
+    assert top[0][0][0] == "omega"                      # the central text's word, not "alpha"
+    assert class_tfidf(texts, [0, 1, 0], n_keywords=1)[0][0][0] == "alpha"   # no centrality
+
+
+def _axis_rows(axis, spread):
+    import pandas as pd
+
+    return [{"axis": axis, "pole_a": "a", "pole_b": "b", "level": "speaker", "group": g,
+             "group_label": g, "side": "x", "bin": pd.NaT, "position": p * spread,
+             "lo": (p - 0.1) * spread, "hi": (p + 0.1) * spread, "n": 5}
+            for g, p in (("one", -0.5), ("two", 0.5))]
+
+
+def test_frame_axes_panels_share_one_scale_and_say_so():
+    import pandas as pd
+
+    from stance.figures import frame_axes
+
+    table = pd.DataFrame(_axis_rows("harm", 1.0) + _axis_rows("escalation", 0.02))
+    fig = frame_axes(table, None, freq="W")
+    left = [ax for ax in fig.axes if ax.get_title(loc="left").endswith("whole corpus")]
+    assert len(left) == 2 and left[0].get_xlim() == left[1].get_xlim()
+    assert any("share one scale" in t.get_text() for t in fig.texts)
+
+
+def _time_rows(small):
+    import pandas as pd
+
+    return pd.DataFrame({
+        "group": ["x", "x", "y", "y"], "bin": pd.to_datetime(["2021-03-01", "2021-03-08"] * 2),
+        "frame": [0] * 4, "frame_label": ["talks"] * 4, "count": [1, 4, 0, 3],
+        "n": [1, 8, 2, 6], "share": [1.0, 0.5, 0.0, 0.5], "lo": [1.0, 0.3, 0.0, 0.2],
+        "hi": [1.0, 0.7, 0.0, 0.8], "small_n": small})
+
+
+def _hollow(fig) -> int:
+    from matplotlib.collections import PathCollection
+
+    count = 0
+    for ax in fig.axes:
+        for coll in ax.collections:
+            if isinstance(coll, PathCollection) and len(coll.get_offsets()):
+                fc = coll.get_facecolors()
+                count += int(len(fc) and (fc[:, :3] == 1).all())
+        for line in ax.lines:
+            count += int(line.get_markerfacecolor() in ("white", "w", (1, 1, 1, 1)))
+    return count
+
+
+def test_small_samples_are_marked_on_figures_3_and_5_with_their_counts():
+    import pandas as pd
+
+    from stance.figures import convergence, frame_shares_over_time
+
+    fig3 = frame_shares_over_time(_time_rows([True, False, True, False]), None, freq="W")
+    assert _hollow(fig3) >= 2
+    texts = {t.get_text() for ax in fig3.axes for t in ax.texts}
+    assert "1/1" in texts           # a share of 100% from one statement says so
+    drift = pd.DataFrame({"bin": pd.to_datetime(["2021-03-01", "2021-03-08"]), "a": ["x", "x"],
+                          "b": ["y", "y"], "similarity": [0.4, 0.6], "lo": [0.3, 0.5],
+                          "hi": [0.5, 0.7], "n_a": [1, 8], "n_b": [2, 6],
+                          "small_n": [True, False]})
+    assert _hollow(convergence(drift, None, freq="W")) == 1
+
+
+def test_statement_map_labels_lie_below_the_points():
+    import numpy as np
+    import pandas as pd
+
+    from stance.figures import statement_map
+    from stance.figures.statement_map import POINT_COLUMNS
+
+    rng = np.random.default_rng(0)
+    points = pd.DataFrame({c: [""] * 6 for c in POINT_COLUMNS})
+    points = points.assign(x=rng.normal(size=6), y=rng.normal(size=6), frame=[0, 0, 0, 1, 1, 1],
+                           frame_label=["a"] * 3 + ["b"] * 3, side="x", speaker="s",
+                           speaker_label="S")
+    fig = statement_map(points, None)
+    ax = fig.axes[0]
+    point_z = min(c.get_zorder() for c in ax.collections)
+    assert ax.texts and all(t.get_zorder() < point_z for t in ax.texts)

@@ -56,9 +56,11 @@ DEFAULT_METHOD = "rules"
 NESTED_BOTH = True
 #: a quotation block with no cue in the same paragraph as the quote before it joins that quote
 MERGE_CONTINUATIONS = True
-#: longer texts are parsed in pieces of at most this many characters (spaCy's memory grows with
-#: the document; coreference does not cross pieces)
-MAX_SEGMENT = 100_000
+#: longer texts are parsed in pieces of at most this many characters (spaCy's memory and the
+#: rules' time grow faster than the length of a piece; coreference does not cross pieces). On a
+#: 40 KB article, pieces of 20,000 characters took 18.8 s against 55.0 s for one piece
+#: (benchmarks/resource_guards.py); every article of the shipped corpora is shorter.
+MAX_SEGMENT = 20_000
 
 
 def _articles_and_context(corpus_or_articles: Any, registry):
@@ -166,9 +168,10 @@ def extract_statements(corpus_or_articles: Any, *, registry=None, nlp=None,
     return tables.normalize_statements(out)
 
 
-def segments(text: str, limit: int = MAX_SEGMENT) -> list[tuple[int, str]]:
+def segments(text: str, limit: int | None = None) -> list[tuple[int, str]]:
     """Split a very long text into pieces of at most ``limit`` characters at paragraph (else
     sentence, else any) boundaries, as (offset, piece). Short texts are one piece."""
+    limit = MAX_SEGMENT if limit is None else limit
     out: list[tuple[int, str]] = []
     pos = 0
     while len(text) - pos > limit:

@@ -190,6 +190,7 @@ def time_shares(statements: pd.DataFrame, frames: pd.DataFrame | None,
         "group": res["side"], "bin": res["bin"], "frame": res["frame"].astype(int),
         "frame_label": [_label(f, labels) for f in res["frame"]], "count": res["n_frame"],
         "n": res["n"], "share": res["share"], "lo": res["ci_low"], "hi": res["ci_high"],
+        "small_n": res["small_n"],
     })[TIME_SHARE_COLUMNS]
 
 
@@ -237,7 +238,7 @@ def side_convergence(statements: pd.DataFrame, vectors: np.ndarray,
     return pd.DataFrame({
         "bin": res["bin"], "a": res["side_a"], "b": res["side_b"],
         "similarity": res["similarity"], "lo": res["ci_low"], "hi": res["ci_high"],
-        "n_a": res["n_a"], "n_b": res["n_b"],
+        "n_a": res["n_a"], "n_b": res["n_b"], "small_n": res["small_n"],
         "trend": [trend.at[k, "direction"] for k in key],
         "trend_slope": [trend.at[k, "slope"] for k in key],
         "trend_lo": [trend.at[k, "ci_low"] for k in key],

@@ -73,6 +73,9 @@ def frame_axes(positions: pd.DataFrame, registry: Any = None, *, freq: str | Non
     axes_names = list(dict.fromkeys(positions["axis"]))
     n_rows_max = min(max_groups, int(overall.groupby("axis").size().max()) if len(overall) else 1)
     timed_ok = len(bins) >= 2
+    # one scale for every panel of a column: a 0.01 lean must not look like opposite poles
+    left_lim = _padded(axis_range(overall))
+    right_lim = _padded(axis_range(timed)) if timed_ok else None
     with st.style():
         row_h = max(1.4, 0.13 * n_rows_max + 0.85)
         fig = st.new_figure(st.DOUBLE, min(9.6, row_h * len(axes_names) + 0.9))
@@ -86,11 +89,13 @@ def frame_axes(positions: pd.DataFrame, registry: Any = None, *, freq: str | Non
             unit = f"\u2190 {st.short(pb, 24)}   |   {st.short(pa, 24)} \u2192"
             ax = fig.add_subplot(grid[r + top, 0])
             _overall_panel(ax, d[d["bin"].isna()], registry, max_groups)
+            ax.set_xlim(*left_lim)
             ax.set_title(f"{axis}: speakers, whole corpus", loc="left", fontsize=st.BASE)
             ax.set_xlabel(f"position relative to all statements (cosine)\n{unit}")
             if timed_ok:
                 ax2 = fig.add_subplot(grid[r + top, 1])
                 _time_panel(ax2, d[d["bin"].notna()], registry, freq, bins)
+                ax2.set_ylim(*right_lim)
                 ax2.set_title(f"{axis}: sides per {st.bin_description(freq)}", loc="left",
                               fontsize=st.BASE)
                 ax2.set_ylabel(f"position\n{unit}", fontsize=st.SMALL)
@@ -112,7 +117,10 @@ def frame_axes(positions: pd.DataFrame, registry: Any = None, *, freq: str | Non
         width = (overall["hi"] - overall["lo"]).abs()
         flat = overall[width.isna() | (width < 1e-12)]
         foot = ("Positions: mean cosine of a group's statements with the axis, minus that of all "
-                "statements (0 = the corpus average). Label: speaker (statements)."
+                "statements (0 = the corpus average). Label: speaker (statements). The panels "
+                f"of a column share one scale ({left_lim[0]:+.2f} to {left_lim[1]:+.2f}"
+                + (f"; over time {right_lim[0]:+.2f} to {right_lim[1]:+.2f}" if right_lim
+                   else "") + "), so lengths compare across axes."
                 + (f" {footnote}" if footnote else ""))
         if len(flat):
             foot += (f" {len(flat)} of the {len(overall)} positions have no interval: the "
@@ -124,8 +132,13 @@ def frame_axes(positions: pd.DataFrame, registry: Any = None, *, freq: str | Non
     return fig
 
 
+def _padded(lim: tuple[float, float], pad: float = 0.08) -> tuple[float, float]:
+    m = max(abs(lim[0]), abs(lim[1])) or 1.0
+    return -m * (1 + pad), m * (1 + pad)
+
+
 def axis_range(positions: pd.DataFrame) -> tuple[float, float]:
     """The symmetric x range that holds every interval (for comparable panels)."""
-    vals = positions[["lo", "hi"]].to_numpy(dtype=float)
+    vals = positions[["position", "lo", "hi"]].to_numpy(dtype=float)
     m = float(np.nanmax(np.abs(vals))) if np.isfinite(vals).any() else 1.0
     return -m, m

@@ -22,7 +22,8 @@ from stance.figures import style as st
 SPEAKER_SHARE_COLUMNS = ["group", "group_label", "side", "frame", "frame_label", "count", "n",
                          "share", "lo", "hi"]
 #: columns of the table behind figure 3
-TIME_SHARE_COLUMNS = ["group", "bin", "frame", "frame_label", "count", "n", "share", "lo", "hi"]
+TIME_SHARE_COLUMNS = ["group", "bin", "frame", "frame_label", "count", "n", "share", "lo", "hi",
+                      "small_n"]
 
 
 def _frame_order(table: pd.DataFrame) -> list[tuple[int, str]]:
@@ -105,6 +106,13 @@ def frame_shares_by_speaker(shares: pd.DataFrame, registry: Any = None, *, max_g
     return fig
 
 
+def _small(table: pd.DataFrame) -> pd.Series:
+    """The rows resting on fewer than 5 articles (``small_n``; False when the column is absent)."""
+    if "small_n" not in table.columns:
+        return pd.Series(False, index=table.index)
+    return table["small_n"].fillna(False).astype(bool)
+
+
 def _bins(table: pd.DataFrame) -> list[pd.Timestamp]:
     return sorted(pd.to_datetime(table["bin"]).unique())
 
@@ -169,8 +177,17 @@ def frame_shares_over_time(shares: pd.DataFrame, registry: Any = None, *,
                 x = s["bin"]
                 ax.fill_between(x, s["lo"], s["hi"], color=colour, alpha=0.18, lw=0)
                 ax.plot(x, s["share"], color=colour, lw=1.0)
-                ax.scatter(x, s["share"], s=4 + 3 * s["n"].fillna(0).clip(upper=20),
-                           color=colour, lw=0, zorder=3)
+                small = _small(s)
+                size = 4 + 3 * s["n"].fillna(0).clip(upper=20)
+                ax.scatter(x[~small], s["share"][~small], s=size[~small], color=colour, lw=0,
+                           zorder=3)
+                ax.scatter(x[small], s["share"][small], s=size[small] + 6, facecolors="white",
+                           edgecolors=colour, lw=0.8, zorder=3)    # hollow: few articles
+                for xi, yi, c, n in zip(x[small], s["share"][small], s["count"][small],
+                                        s["n"][small], strict=True):
+                    ax.annotate(f"{int(c)}/{int(n)}", (xi, yi), xytext=(0, 4),
+                                textcoords="offset points", ha="center", fontsize=st.SMALL - 1,
+                                color=colour)
             ax.set_title(st.wrap(f"F{frame}: {label}", 40), loc="left", fontsize=st.BASE)
             ax.set_ylim(-0.02, 1.02)
             ax.set_yticks([0, 0.5, 1])
@@ -197,6 +214,7 @@ def frame_shares_over_time(shares: pd.DataFrame, registry: Any = None, *,
         unit = st.bin_description(freq)
         fig.suptitle(title or st.wrap(
             f"Frame shares over time by side (line: share of the side's statements per {unit}; "
-            f"dot area: its statements that {unit}; band: 95% bootstrap interval; gap: a {unit} "
-            "without statements from the side; no band: one article)", 105), x=0.01, ha="left")
+            f"dot area: its statements that {unit}; hollow dot with k/n: fewer than 5 articles "
+            f"behind it, k of n statements; band: 95% bootstrap interval; gap: a {unit} without "
+            "statements from the side; no band: one article)", 105), x=0.01, ha="left")
     return fig

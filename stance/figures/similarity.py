@@ -22,7 +22,7 @@ from stance.figures.shares import time_plot_note
 SIMILARITY_COLUMNS = ["a", "b", "a_label", "b_label", "similarity", "lo", "hi", "n_a", "n_b",
                       "small_n"]
 #: columns of the table behind figure 5
-CONVERGENCE_COLUMNS = ["bin", "a", "b", "similarity", "lo", "hi", "n_a", "n_b"]
+CONVERGENCE_COLUMNS = ["bin", "a", "b", "similarity", "lo", "hi", "n_a", "n_b", "small_n"]
 #: optional columns of that table: the pair's trend over the bins (``stance.compare.drift``)
 TREND = ["trend", "trend_slope", "trend_lo", "trend_hi", "trend_p"]
 
@@ -134,7 +134,12 @@ def convergence(drift: pd.DataFrame, registry: Any = None, *, freq: str | None =
                            st.full_bins(bins))
             x = d["bin"]
             ax.fill_between(x, d["lo"], d["hi"], color="0.6", alpha=0.35, lw=0)
-            ax.plot(x, d["similarity"], color="black", marker="o", ms=2.5)
+            ax.plot(x, d["similarity"], color="black", lw=1.0)
+            small = (d["small_n"].fillna(False).astype(bool) if "small_n" in d.columns
+                     else pd.Series(False, index=d.index))
+            ax.plot(x[~small], d["similarity"][~small], ls="", color="black", marker="o", ms=2.5)
+            ax.plot(x[small], d["similarity"][small], ls="", marker="o", ms=3.5,
+                    markerfacecolor="white", markeredgecolor="black", mew=0.8)  # few articles
             for xi, yi, na, nb in zip(x, d["similarity"], d["n_a"].fillna(0), d["n_b"].fillna(0),
                                       strict=True):
                 if np.isfinite(yi):
@@ -163,7 +168,8 @@ def convergence(drift: pd.DataFrame, registry: Any = None, *, freq: str | None =
                         "p <= 0.05 ('too few bins' below 3).")
         fig.suptitle(title or "Convergence of sides (line: similarity of the two sides' mean "
                      f"statement vectors per {st.bin_description(freq)};\nband: 95% bootstrap "
-                     "interval; numbers: statements of each side; gap: a side without statements)",
+                     "interval; numbers: statements of each side; hollow dot: fewer than 5 "
+                     "articles behind a side; gap: a side without statements)",
                      x=0.01, ha="left")
     return fig
 

@@ -104,10 +104,11 @@ def statement_map(points: pd.DataFrame, registry: Any = None, *, method: str = "
             for px, py in zip(grp["x"], grp["y"], strict=True):    # label -> members
                 ax.plot([cx, px], [y, py], color="0.55", lw=0.35, alpha=0.45, zorder=1)
         for ((frame, label), _), (cx, _cy), y in zip(frames, centres, ys, strict=True):
+            # below the points (zorder 3) and see-through: a label never hides a statement
             ax.annotate(f"F{frame}: {st.short(label, 28)}", (cx, y), ha="center", va="center",
-                        fontsize=st.SMALL, zorder=5,
+                        fontsize=st.SMALL, zorder=2,
                         bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "0.6",
-                              "lw": 0.4, "alpha": 0.85})
+                              "lw": 0.4, "alpha": 0.6})
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_xlabel(f"{method} 1 (no units)")
