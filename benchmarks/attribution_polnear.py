@@ -196,7 +196,7 @@ def gold_kinds(articles: Sequence[PolnearArticle], nlp: Any) -> dict[tuple[str, 
     """A kind per gold relation, from its text: direct (content framed by quotation marks),
     mixed (some quoted words inside), act (an act verb as cue: vow, warn, ...), else indirect.
     PolNeAR has no authored articles."""
-    from stance.extract import lexicon as lx
+    from stance.extract import _lexicon as lx
 
     rels = [(a, i, r) for a in articles for i, r in enumerate(a.relations)]
     cues = nlp.pipe((" ".join(a.text[s:e] for s, e in r.cue) for a, _, r in rels),
@@ -437,7 +437,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not articles:
         skip(f"no annotated articles in {data}/{args.split}")
 
-    from stance.nlp import load_nlp
+    from stance.extract._nlp import load_nlp
 
     nlp = load_nlp()
     gold = {a.article_id: list(a.relations) for a in articles}

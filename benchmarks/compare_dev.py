@@ -36,7 +36,7 @@ _ENTITIES = {"GPE", "NORP", "PERSON", "ORG", "LOC"}
 
 def _mask_entities(texts: list[str]) -> list[str]:
     """Each text with its named entities replaced by "they"."""
-    from stance.nlp import load_nlp
+    from stance.extract._nlp import load_nlp
 
     out = []
     for doc in load_nlp().pipe(texts):

@@ -2,7 +2,7 @@
 
 Builds a synthetic corpus of invented articles (``--files`` .txt files with pipe headers plus one
 .jsonl and one .csv file of ``--rows`` rows each) in a temporary folder and reads it twice: with
-``stance.repair.repair_text`` and with repair replaced by the identity. Prints both times, articles
+``stance.read._repair.repair_text`` and with repair replaced by the identity. Prints both times, articles
 per second and the ratio (repair overhead). Run: ``.venv/bin/python benchmarks/corpus_read.py``.
 """
 
@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import stance.corpus as corpus_module
-from stance.repair import Repaired
+import stance.read._corpus as corpus_module
+from stance.read._repair import Repaired
 
 WORDS = ["the", "ministry", "said", "forces", "shelled", "positions", "near", "town",
          "overnight", "officials", "reported", "talks", "resumed", "on", "monday", "after", "a",

@@ -71,8 +71,8 @@ def run_baselines(corpus_dir: Path, speakers: Path, tmp: Path) -> dict[str, tupl
     """Both baselines on the corpus as ``stance.read_corpus`` reads it; their CSVs and seconds."""
     import pandas as pd
 
-    from stance.corpus import read_corpus
-    from stance.nlp import load_nlp
+    from stance.extract._nlp import load_nlp
+    from stance.read._corpus import read_corpus
 
     corpus = read_corpus(corpus_dir, speakers=speakers)
     registry = corpus.registry

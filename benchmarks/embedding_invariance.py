@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import torch
 
-    from stance.embed import embed, load_model
+    from stance.embedding._embed import embed, load_model
 
     model = load_model()
     by_length = _texts_by_length(model, args.texts)

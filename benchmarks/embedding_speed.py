@@ -84,7 +84,7 @@ def time_direct(model, texts: list[str], batch_size: int) -> tuple[float, float]
 
 def time_embed(texts: list[str], cache_dir: Path, batch_size: int) -> tuple[float, float]:
     """(wall seconds, CPU seconds of this process) of ``stance.embed``."""
-    from stance.embed import embed
+    from stance.embedding._embed import embed
 
     start, cpu = time.perf_counter(), time.process_time()
     embed(texts, cache_dir=cache_dir, batch_size=batch_size, progress=False)
@@ -94,7 +94,7 @@ def time_embed(texts: list[str], cache_dir: Path, batch_size: int) -> tuple[floa
 _FRESH = """
 import sys, time
 t = time.perf_counter()
-from stance.embed import embed
+from stance.embedding._embed import embed
 from benchmarks.embedding_speed import make_texts
 texts = make_texts(int(sys.argv[2]), seed=1)
 t = time.perf_counter()
@@ -115,7 +115,7 @@ class _StubModel:
 def measure_overhead(texts: list[str], cache_dir: Path, batch_size: int) -> float:
     """Seconds per 1,000 texts that ``stance.embed`` spends outside the model on a cold cache
     (hashing, de-duplication, sorting, normalising, writing the cache)."""
-    from stance.embed import embed
+    from stance.embedding._embed import embed
 
     start = time.perf_counter()
     embed(texts, _StubModel(), cache_dir=cache_dir, batch_size=batch_size, progress=False)
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=64)
     args = parser.parse_args(argv)
 
-    from stance.embed import load_model
+    from stance.embedding._embed import load_model
 
     model = load_model()
     texts = make_texts(args.n_cold, seed=0)

@@ -60,7 +60,7 @@ OWN_TEXTS = [
 
 def seed_texts() -> list[str]:
     """Texts of the default corpus (the seed article), as the corpus reader gives them."""
-    from stance.corpus import read_corpus
+    from stance.read._corpus import read_corpus
 
     return read_corpus(REPO_ROOT / "corpora" / "nagorno-karabakh-2020").articles["text"].tolist()
 
@@ -87,7 +87,7 @@ def peak_rss_mb() -> float:
 def measure_speed(n: int, rounds: int, batch_size: int) -> dict[str, Any]:
     """Fastest of ``rounds`` alternating timings of nlp.pipe alone and of extract_statements."""
     from stance.extract import extract_statements
-    from stance.nlp import load_nlp
+    from stance.extract._nlp import load_nlp
 
     nlp = load_nlp()
     texts = make_texts(n)
@@ -128,7 +128,7 @@ def measure_speed(n: int, rounds: int, batch_size: int) -> dict[str, Any]:
 def memory_child(n: int, batch_size: int) -> dict[str, Any]:
     """Run in a fresh process: extract from ``n`` articles, report resident set figures."""
     from stance.extract import extract_statements
-    from stance.nlp import load_nlp
+    from stance.extract._nlp import load_nlp
 
     nlp = load_nlp()
     list(nlp.pipe(["Warm up the pipeline, he said."]))

@@ -1,6 +1,6 @@
 """Repairs made on the development corpus, for checking by hand that none broke a correct word.
 
-Runs :func:`stance.repair.repair_text` on the body (everything after the header line) of each
+Runs :func:`stance.read._repair.repair_text` on the body (everything after the header line) of each
 ``*.txt`` of ``../shared/corpora/nk2020-dev`` (or the folder given as the first argument) and
 prints the counts by kind, then every edit with its context in the repaired text.
 Exits with a message (status 0) when the folder is absent. The texts are read at run time and
@@ -33,7 +33,7 @@ def body_of(path: Path, plain: bool = False) -> str:
 
 def main(argv: list[str]) -> int:
     sys.path.insert(0, str(REPO_ROOT))
-    from stance.repair import EDIT_KINDS, repair_text
+    from stance.read._repair import EDIT_KINDS, repair_text
 
     plain = "--plain" in argv
     args = [a for a in argv if a != "--plain"]

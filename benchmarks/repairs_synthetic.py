@@ -69,7 +69,7 @@ def inserted_points(rep) -> set[int]:
 
 def main(argv: list[str]) -> int:
     sys.path.insert(0, str(REPO_ROOT))
-    from stance.repair import repair_text
+    from stance.read._repair import repair_text
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("folder", nargs="?", default=str(POLNEAR))

@@ -47,11 +47,11 @@ if stage == "pattern":
     except RegistryError as exc:
         outcome = str(exc)[:160]
 else:
-    from stance.corpus import read_corpus
-    import stance.extract
+    import stance.extract._extract
     from stance.extract import extract_statements
+    from stance.read import read_corpus
     if segment:
-        stance.extract.MAX_SEGMENT = segment       # pieces of at most this many characters
+        stance.extract._extract.MAX_SEGMENT = segment       # pieces of at most this many characters
     t = time.perf_counter()
     corpus = read_corpus(folder)
     outcome = f"{len(corpus.articles)} articles, {len(corpus.report.skipped)} skipped"

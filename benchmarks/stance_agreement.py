@@ -81,11 +81,11 @@ def written_examples(targets: list, embed_fn: Any) -> dict[str, Any]:
 def dev_agreement(shared: Path, labels_path: Path, targets: list, embed_fn: Any,
                   n_boot: int) -> dict[str, Any]:
     """Agreement of the zero-shot and supervised models with the hand labels on nk2020-dev."""
-    from stance.corpus import read_corpus
-    from stance.embed import embed
+    from stance.embedding._embed import embed
     from stance.extract import extract_statements
-    from stance.labeling import agreement, match_labels, read_labels
+    from stance.read._corpus import read_corpus
     from stance.targets import get_target, zero_shot_stance
+    from stance.targets._labels import agreement, match_labels, read_labels
 
     corpus = read_corpus(shared / "corpora" / "nk2020-dev",
                          speakers=DEFAULT_CORPUS / "speakers.yaml")
@@ -127,8 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n-boot", type=int, default=1000)
     args = parser.parse_args(argv)
 
-    from stance.corpus import read_corpus
-    from stance.embed import embed
+    from stance.embedding._embed import embed
+    from stance.read._corpus import read_corpus
     from stance.targets import load_targets
 
     targets = load_targets(read_corpus(DEFAULT_CORPUS).config, str(DEFAULT_CORPUS / "corpus.yaml"))

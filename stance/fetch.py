@@ -143,7 +143,7 @@ def _valid_date(value: str) -> bool:
 
 def sources_path(corpus_path: str | Path) -> Path:
     """The sources file of a corpus: ``corpus.yaml`` key ``sources`` (default ``sources.csv``)."""
-    from stance.corpus import ReadReport, load_config
+    from stance.read._corpus import ReadReport, load_config
 
     corpus_path = Path(corpus_path)
     config = load_config(corpus_path, ReadReport(strict=True), name=corpus_path.name)
@@ -223,7 +223,7 @@ def decode_html(body: bytes, charset: str | None = None) -> str:
 
 def decode_html_encoding(body: bytes, charset: str | None = None) -> tuple[str, str]:
     """Decode page bytes: the declared charset (HTTP header, else ``<meta charset>``), else UTF-8,
-    else the encoding charset-normalizer finds (``stance.formats.detect_encoding``). Returns
+    else the encoding charset-normalizer finds (``stance.read._formats.detect_encoding``). Returns
     ``(text, note)``: ``note`` is ``""`` for a declared or UTF-8 page, else names the encoding
     chosen. A page with more than ``MAX_BAD_BYTE_SHARE`` undecodable bytes, or an unknown
     charset, raises ``FetchError``.
@@ -234,7 +234,7 @@ def decode_html_encoding(body: bytes, charset: str | None = None) -> tuple[str, 
     ...                      .encode("cp1251"))[1]
     'no charset declared; decoded as cp1251 (detected by charset-normalizer)'
     """
-    from stance.formats import detect_encoding
+    from stance.read._formats import detect_encoding
 
     declared = charset
     if not declared:

@@ -110,10 +110,15 @@ def default_out_dir(corpus_name: str, corpus_path: str | Path | None = None) -> 
     return PROJECT_ROOT / "figures" / safe_component(corpus_name)
 
 
-#: figure names in drawing order; files are ``<k>_<name>.<ext>`` with k = 1..7
-FIGURE_NAMES = ("statement_map", "frame_shares_by_speaker", "frame_shares_over_time",
-                "speaker_similarity", "convergence", "distinctive_terms", "frame_axes",
-                "stance_by_side", "stance_over_time")
+def __getattr__(name: str) -> Any:
+    # FIGURE_NAMES: the figure names in drawing order (files ``<k>_<name>.<ext>``, k = 1, 2, ...),
+    # from the registry, read when asked for so that importing the pipeline does not load
+    # matplotlib
+    if name == "FIGURE_NAMES":
+        from stance.figures import FIGURES
+
+        return tuple(FIGURES)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass
@@ -126,7 +131,8 @@ class RunResult:
     notes: list[str] = field(default_factory=list)
     statements: Any = None
     frames: Any = None
-    tables: dict = field(default_factory=dict)
+    #: the tables behind the figures (:class:`stance.figures.FigureTables`)
+    tables: Any = None
 
 
 class _Stages:
@@ -152,15 +158,17 @@ class _Stages:
 
 
 def _selected_figures(cfg: dict) -> list[str]:
+    from stance.figures import FIGURES
+
     chosen = cfg.get("figures", "all")
     if chosen in (None, "all"):
-        return list(FIGURE_NAMES)
+        return list(FIGURES)
     chosen = [chosen] if isinstance(chosen, str) else list(chosen)
-    unknown = [c for c in chosen if c not in FIGURE_NAMES]
+    unknown = [c for c in chosen if c not in FIGURES]
     if unknown:
         raise ValueError(f"config 'figures': unknown figure(s) {unknown}; known: "
-                         f"{list(FIGURE_NAMES)} or 'all'")
-    return [n for n in FIGURE_NAMES if n in chosen]
+                         f"{list(FIGURES)} or 'all'")
+    return [n for n in FIGURES if n in chosen]
 
 
 def _check_config(cfg: dict) -> None:
@@ -242,11 +250,9 @@ def section_from_file(path: str | Path, key: str) -> list:
     if not path.is_file():
         raise FileNotFoundError(f"run config {key!r}: {path} not found (give a list of {key}, or "
                                 f"the path of a YAML file with a '{key}' section)")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{path}: not valid YAML: {exc}") from None
-    section = data.get(key) if isinstance(data, dict) else None
+    from stance.read import read_corpus_yaml
+
+    section = read_corpus_yaml(path).get(key)   # a YAML error is a CorpusError naming the line
     if not isinstance(section, list) or not section:
         raise ValueError(f"run config {key!r}: {path} has no '{key}' list")
     return section
@@ -305,7 +311,7 @@ def read_summary(report: Any) -> dict[str, Any]:
 
     Examples
     --------
-    >>> from stance.corpus import ReadReport
+    >>> from stance.read._corpus import ReadReport
     >>> report = ReadReport(files_read=["a.txt"], skipped=[("b.txt", "empty file")])
     >>> read_summary(report)["skipped"]
     [{'path': 'b.txt', 'reason': 'empty file'}]
@@ -338,39 +344,6 @@ def _frames(statements: pd.DataFrame, vectors: np.ndarray, cfg: dict, notes: lis
     return model.statements_, model.frames_, model.method_
 
 
-def _draw(name: str, table: pd.DataFrame, registry: Any, tables: dict, cfg: dict):
-    from stance import figures
-
-    freq = cfg["time_bin"]
-    if name == "statement_map":
-        return figures.statement_map(table, registry, method=tables.get("_map_method", "UMAP"))
-    if name == "frame_shares_by_speaker":
-        return figures.frame_shares_by_speaker(table, registry, footnote=tables.get("_omitted"))
-    if name == "frame_shares_over_time":
-        return figures.frame_shares_over_time(table, registry, freq=freq)
-    if name == "speaker_similarity":
-        return figures.similarity_matrix(table, registry, sides=tables.get("_group_sides"),
-                                         footnote=tables.get("_omitted"))
-    if name == "convergence":
-        return figures.convergence(table, registry, freq=freq)
-    if name == "distinctive_terms":
-        a, b = tables.get("_contrast") or ("", "")
-        return figures.distinctive_terms(table, registry, a=a, b=b)
-    if name == "frame_axes":
-        return figures.frame_axes(table, registry, freq=freq, footnote=tables.get("_omitted"))
-    from stance.figures.stance_targets import stance_by_side
-
-    targets = tables.get("_targets")
-    if name == "stance_by_side":
-        return stance_by_side(table, registry, freq=None, targets=targets)
-    from stance.figures.shares import time_plot_note
-
-    note = time_plot_note(table, "Stance toward targets over time",
-                          "a plot of stance over time", freq)
-    return note if note is not None else stance_by_side(table, registry, freq=freq,
-                                                         targets=targets)
-
-
 def _quiet_model_loading() -> None:
     """No "Loading weights" progress bars from transformers (``stance run --quiet``)."""
     try:
@@ -393,9 +366,9 @@ def run(path: str | Path | None = None, *, config: str | Path | None = None,
     take already loaded spaCy / sentence-transformers objects (tests, notebooks); ``cache_dir``
     is the embedding cache folder.
     """
-    from stance.corpus import read_corpus
-    from stance.embed_cache import EmbeddingCache
+    from stance.embedding._cache import EmbeddingCache
     from stance.output import StagedOutput, check_writable
+    from stance.read._corpus import read_corpus
 
     stage = _Stages(7, progress)
     corpus = read_corpus(path if path is not None else default_corpus_path())
@@ -444,9 +417,9 @@ def _compute_and_write(corpus: Any, cfg: dict, names: list[str], out_dir: Path, 
                        cache_dir: str | Path | None) -> RunResult:
     """Every stage after reading, writing into ``out_dir`` (the run's staging folder)."""
     from stance import tables as T
-    from stance.embed import embed, model_fingerprint
+    from stance.embedding._embed import embed, model_fingerprint
     from stance.extract import extract_statements
-    from stance.figures import data
+    from stance.figures import Settings, figure_tables
     from stance.manifest import write_manifest
     from stance.output import save_figure, write_table
 
@@ -475,47 +448,35 @@ def _compute_and_write(corpus: Any, cfg: dict, names: list[str], out_dir: Path, 
     stage(f"frames: {len(frames)} frames. {method}")
 
     axes = cfg["axes"]
-    settings = data.Settings(seed=cfg["seed"], time_bin=cfg["time_bin"], level=cfg["level"],
-                             n_boot=cfg["n_boot"], sides=cfg["sides"], axes=axes,
-                             max_groups=cfg["max_groups"], max_sides=cfg["max_sides"],
-                             min_statements=cfg["min_statements"], targets=cfg["targets"],
-                             labels_dir=_labels_dir(corpus))
+    settings = Settings(seed=cfg["seed"], time_bin=cfg["time_bin"], level=cfg["level"],
+                        n_boot=cfg["n_boot"], sides=cfg["sides"], axes=axes,
+                        max_groups=cfg["max_groups"], max_sides=cfg["max_sides"],
+                        min_statements=cfg["min_statements"], targets=cfg["targets"],
+                        labels_dir=_labels_dir(corpus))
 
     def embed_fn(texts: list[str]) -> np.ndarray:
         return embed(list(texts), st_model, cache_dir=cache_dir, progress=False)
 
-    tables = data.figure_tables(framed, vectors, frames, corpus.registry, settings,
-                                embed_fn=embed_fn, names=names,
-                                progress=(lambda n: stage.detail(f"comparing: {n}"))
-                                if progress else None)
+    tables = figure_tables(framed, vectors, frames, corpus.registry, settings,
+                           embed_fn=embed_fn, names=names,
+                           progress=(lambda n: stage.detail(f"comparing: {n}"))
+                           if progress else None)
     stage(f"compare: the tables of {len(names)} figures")
     written: list[Path] = []
     written += write_table(framed, out_dir / "statements")
     written += write_table(frames, out_dir / "frames")
-    if "statement_stance" in tables:
-        written += write_table(tables["statement_stance"], out_dir / "statement_stance")
-    from stance.figures.shares import single_bin_message
-    from stance.figures.style import bin_description, close, is_note, note_figure
+    if tables.statement_stance is not None:
+        written += write_table(tables.statement_stance, out_dir / "statement_stance")
+    from stance.figures import FIGURES
+    from stance.figures._style import close, note_figure
 
-    for k, name in enumerate(FIGURE_NAMES, start=1):
+    for k, name in enumerate(FIGURES, start=1):
         if name not in names:
             continue
-        table = tables[name]
-        if is_note(table):
-            notes.append(f"{name}: {table['note'].iloc[0]}")
-        elif name in ("frame_shares_over_time", "convergence"):
-            msg = single_bin_message(table, "a plot over time", cfg["time_bin"])
-            if msg:
-                notes.append(f"{name}: drawn as a note. {msg}")
-        elif name == "stance_over_time" and table["bin"].dropna().nunique() < 2:
-            notes.append("stance_over_time: drawn as a note (fewer than two "
-                         f"{bin_description(cfg['time_bin'])}s).")
-        elif name == "frame_axes" and table["bin"].dropna().nunique() < 2:
-            notes.append("frame_axes: the panels over time are not drawn (fewer than two "
-                         f"{bin_description(cfg['time_bin'])}s).")
-        written += write_table(table, out_dir / f"{k}_{name}", formats=("csv",))
+        notes.extend(f"{name}: {note}" for note in tables.notes(name))
+        written += write_table(tables[name], out_dir / f"{k}_{name}", formats=("csv",))
         try:
-            fig = _draw(name, table, corpus.registry, tables, cfg)
+            fig = tables.plot(name, corpus.registry)
         except ValueError as exc:   # a figure that cannot be drawn must not stop the run
             notes.append(f"{name}: not drawn: {exc}")
             fig = note_figure(name.replace("_", " ").capitalize(), f"Not drawn: {exc}")

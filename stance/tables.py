@@ -33,6 +33,15 @@ STATEMENT_KINDS = ("direct", "indirect", "mixed", "act", "authored")
 
 FLAG_SEPARATOR = ";"
 
+#: the stance table (``stance.targets.zero_shot_stance``, ``predict_stance``, ``corpus_stance``):
+#: one row per statement and target
+STANCE_COLUMNS: list[str] = ["statement_id", "target", "relevance", "relevant", "position", "score",
+                             "margin"]
+#: ``position`` of a statement that does not concern the target
+NONE = "none"
+#: ``position`` of a relevant statement whose nearest positions are too close to call
+UNCLEAR = "unclear"
+
 _INT_COLUMNS = ("start", "end", "mention_start", "mention_end")
 
 

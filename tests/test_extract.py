@@ -250,7 +250,7 @@ def test_empty_and_whitespace_articles(nlp, registry):
 def test_huge_article_is_parsed_in_pieces_with_absolute_offsets(nlp, registry):
     text = "\n\n".join(f"Mara Lind said that {k} shells hit the depot." for k in range(400))
     assert len(segments(text, limit=2_000)) > 5
-    import stance.extract as ex
+    import stance.extract._extract as ex
 
     small = ex.MAX_SEGMENT
     ex.MAX_SEGMENT = 2_000

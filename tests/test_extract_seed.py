@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from stance.cli import main
-from stance.evaluate import load_gold, match, score_statements, tokens
+from stance.extract._evaluate import load_gold, match, score_statements, tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpora" / "nagorno-karabakh-2020"
@@ -17,8 +17,8 @@ GOLD = CORPUS / "gold"
 
 @pytest.fixture(scope="module")
 def seed(nlp):
-    from stance.corpus import read_corpus
     from stance.extract import extract_statements
+    from stance.read._corpus import read_corpus
 
     corpus = read_corpus(CORPUS)
     return corpus, extract_statements(corpus, nlp=nlp, progress=False)

@@ -306,7 +306,7 @@ def test_second_run_downloads_nothing(tmp_path, server, hits):
 
 
 def test_fetched_articles_read_back_with_read_corpus(tmp_path, server, hits):
-    from stance.corpus import read_corpus
+    from stance.read._corpus import read_corpus
 
     corpus = make_corpus(tmp_path, [("2020-10-01", "Example Wire", server + "/ok"),
                                     ("2020-10-02", "Other Outlet", server + "/nodate")])

@@ -9,7 +9,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from stance import figures
-from stance.figures import style
+from stance.figures import _style as style
 from stance.output import save_figure
 from stance.speakers import registry_from_dict
 
@@ -64,7 +64,7 @@ def synthetic_tables(bins=BINS, seed: int = 0) -> dict[str, pd.DataFrame]:
                                                    if a[0] <= b[0])])
     drift = pd.DataFrame([{"bin": b, "a": a, "b": c, "similarity": 0.7 + 0.03 * i,
                            "lo": 0.6 + 0.03 * i, "hi": 0.8 + 0.03 * i, "n_a": 4, "n_b": 6}
-                          for a, c in figures.similarity.side_pairs(SIDES)
+                          for a, c in figures._similarity.side_pairs(SIDES)
                           for i, b in enumerate(bins)])
     words = [f"word{i}" for i in range(60)]
     z = np.linspace(-4, 4, len(words))
@@ -84,16 +84,42 @@ def synthetic_tables(bins=BINS, seed: int = 0) -> dict[str, pd.DataFrame]:
                              "bin": b, "position": float(rng.normal(0, 0.05)), "lo": -0.1,
                              "hi": 0.1, "n": 4})
     positions = pd.DataFrame(rows, columns=figures.AXIS_COLUMNS)
+
+    def stance(bins) -> pd.DataFrame:
+        rows = []
+        for side in SIDES:
+            for b in bins:
+                counts = rng.integers(0, 5, size=2) + 1
+                for position, c in zip(("supports", "rejects"), counts, strict=True):
+                    share = c / counts.sum()
+                    rows.append({"target": "ceasefire", "side": side, "bin": b,
+                                 "bin_end": b + pd.Timedelta(days=6), "position": position,
+                                 "share": share, "ci_low": max(0, share - 0.2),
+                                 "ci_high": min(1, share + 0.2), "n_position": int(c),
+                                 "n": int(counts.sum()), "n_articles": int(counts.sum()),
+                                 "small_n": bool(counts.sum() < 5)})
+        return pd.DataFrame(rows, columns=figures.STANCE_TARGET_COLUMNS)
+
     return {"statement_map": points, "frame_shares_by_speaker": speaker_shares,
             "frame_shares_over_time": time_shares, "speaker_similarity": sim,
-            "convergence": drift, "distinctive_terms": terms, "frame_axes": positions}
+            "convergence": drift, "distinctive_terms": terms, "frame_axes": positions,
+            "stance_by_side": stance([pd.NaT]), "stance_over_time": stance(bins)}
 
 
 def draw(name: str, table: pd.DataFrame, registry) -> Figure:
-    fn = figures.FIGURES[name]
-    if name == "distinctive_terms":
-        return fn(table, registry, a="armenia", b="azerbaijan")
-    return fn(table, registry)
+    """Draw a figure through its registry entry, as ``stance run`` does."""
+    figs = figures.FigureTables(tables={name: table}, contrast=("armenia", "azerbaijan"))
+    return figs.plot(name, registry)
+
+
+def test_the_registry_lists_every_figure_the_pipeline_draws():
+    from stance import pipeline
+
+    assert len(figures.FIGURES) == 9
+    assert tuple(figures.FIGURES) == pipeline.FIGURE_NAMES
+    assert sorted(synthetic_tables()) == sorted(figures.FIGURES)
+    assert all(isinstance(s, figures.FigureSpec) and s.name == n
+               for n, s in figures.FIGURES.items())
 
 
 def texts(fig: Figure) -> str:
@@ -184,7 +210,7 @@ def test_projection_is_seeded_and_handles_tiny_inputs():
 def test_grouping_levels_roll_speakers_up():
     from pathlib import Path
 
-    from stance.figures.data import group_column
+    from stance.figures import group_column
     from stance.speakers import load_registry
 
     reg = load_registry(Path(__file__).parent / "fixtures" / "pipeline" / "two-rivers"

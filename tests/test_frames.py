@@ -11,7 +11,7 @@ from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 
 import stance
-from stance.embed import embed
+from stance.embedding._embed import embed
 from stance.frames import FrameModel
 
 TOPIC_WORDS = {"ceasefire": {"truce", "ceasefire", "talks", "agreement", "negotiations"},
@@ -300,7 +300,7 @@ def test_default_corpus_separates_ceasefire_call_from_threat(nlp, st_model, defa
 
 
 def test_silhouette_cut_rules(planted, monkeypatch):
-    from stance import frames_cluster as fc
+    from stance.frames import _cluster as fc
 
     _, vectors = planted
     best = fc.SilhouetteAgglomerative(tolerance=0.0)

@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 
 from stance.cli import main
-from stance.embed import embed
-from stance.labeling import (
+from stance.embedding._embed import embed
+from stance.tables import STATEMENT_COLUMNS, normalize_statements
+from stance.targets import load_targets, zero_shot_stance
+from stance.targets._labels import (
     LABEL_COLUMNS,
     SHEET_COLUMNS,
     LabelError,
@@ -24,8 +26,6 @@ from stance.labeling import (
     write_label_sheet,
     zero_shot_uncertainty,
 )
-from stance.tables import STATEMENT_COLUMNS, normalize_statements
-from stance.targets import load_targets, zero_shot_stance
 
 TARGETS_YAML = """\
 name: test-corpus

@@ -61,7 +61,7 @@ def test_outputs_do_not_depend_on_what_the_cache_held_before(runs, tmp_path, nlp
     """A cache filled by other work (here the run's own statements, embedded earlier in other
     company: with long texts, in reverse order, a few at a time) gives the same bytes as an
     empty one: a vector does not depend on the batch that computed it."""
-    from stance.embed import embed
+    from stance.embedding._embed import embed
 
     a, _ = runs
     texts = pd.read_parquet(a.out / "statements.parquet")["text"].tolist()

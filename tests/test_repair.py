@@ -1,4 +1,4 @@
-"""Repairs of scraped text (stance.repair): the seed's artifacts, words that must not change,
+"""Repairs of scraped text (stance.read._repair): the seed's artifacts, words that must not change,
 damaged-sentence flags, the offset map back to the raw text, idempotence."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from stance.repair import Edit, Repaired, repair_text, segment_token, sentence_spans
+from stance.read._repair import Edit, Repaired, repair_text, segment_token, sentence_spans
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "repair"

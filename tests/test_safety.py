@@ -15,9 +15,9 @@ import pytest
 
 from stance import pipeline
 from stance.cli import main as cli_main
-from stance.corpus import CorpusError, read_corpus
 from stance.manifest import verify_outputs
 from stance.output import INCOMPLETE_NAME, StagedOutput, remove_stale_outputs, sha256_file
+from stance.read._corpus import CorpusError, read_corpus
 
 TWO_RIVERS = Path(__file__).resolve().parent / "fixtures" / "pipeline" / "two-rivers"
 QUICK = {"n_boot": 50, "n_perm": 49, "figures": ["statement_map", "frame_axes"],
@@ -221,7 +221,7 @@ def read_only(tmp_path):
         folder = tmp_path / name
         folder.mkdir()
         if db:
-            from stance.embed_cache import EmbeddingCache
+            from stance.embedding._cache import EmbeddingCache
 
             assert len(EmbeddingCache(folder)) == 0          # a cache database exists
         _make_read_only(folder)
@@ -252,7 +252,7 @@ def test_read_only_output_or_cache_fails_before_computing(tmp_path, read_only, m
 def test_a_read_only_cache_database_is_a_clear_error_naming_it(read_only):
     import numpy as np
 
-    from stance.embed_cache import CacheError, EmbeddingCache
+    from stance.embedding._cache import CacheError, EmbeddingCache
 
     cache = EmbeddingCache(read_only("cache", db=True))
     with pytest.raises(CacheError, match=f"embedding cache {cache.path}.*STANCE_CACHE_DIR"):
@@ -417,8 +417,8 @@ def test_an_unclosed_quote_in_a_csv_row_does_not_swallow_the_next_rows(tmp_path)
 def test_a_stray_quote_mark_does_not_swallow_the_other_speakers_of_its_paragraph(nlp):
     import pandas as pd
 
-    from stance.corpus import corpus_from_articles
     from stance.extract import extract_statements
+    from stance.read._corpus import corpus_from_articles
     from stance.speakers import load_registry
 
     text = ('Northland\'s Defense Ministry said on Monday that the "enemy shelled Mirel overnight. '
@@ -437,7 +437,7 @@ def test_a_stray_quote_mark_does_not_swallow_the_other_speakers_of_its_paragraph
 # --- item 6: long texts ---------------------------------------------------------------------------
 
 def test_an_article_over_the_size_limit_is_skipped_with_a_clear_message(tmp_path):
-    from stance.corpus import MAX_ARTICLE_CHARS
+    from stance.read._corpus import MAX_ARTICLE_CHARS
 
     (tmp_path / "articles").mkdir()
     long_text = "The council met again. " * (MAX_ARTICLE_CHARS // 23 + 1)
@@ -480,7 +480,7 @@ def test_another_corpus_settings_only_when_a_run_config_names_them(tmp_path):
 # --- item 9: figures a reviewer would question ----------------------------------------------------
 
 def test_tied_keywords_come_from_the_frames_most_central_statement_not_the_alphabet():
-    from stance.ctfidf import class_tfidf
+    from stance.frames._ctfidf import class_tfidf
 
     texts = ["alpha beta gamma", "delta epsilon", "omega zeta theta"]   # every term occurs once
     top = class_tfidf(texts, [0, 1, 0], n_keywords=1, centrality=[0.1, 0.5, 0.9])
@@ -500,10 +500,10 @@ def _axis_rows(axis, spread):
 def test_frame_axes_panels_share_one_scale_and_say_so():
     import pandas as pd
 
-    from stance.figures import frame_axes
+    from stance.figures import plot_frame_axes
 
     table = pd.DataFrame(_axis_rows("harm", 1.0) + _axis_rows("escalation", 0.02))
-    fig = frame_axes(table, None, freq="W")
+    fig = plot_frame_axes(table, None, freq="W")
     left = [ax for ax in fig.axes if ax.get_title(loc="left").endswith("whole corpus")]
     assert len(left) == 2 and left[0].get_xlim() == left[1].get_xlim()
     assert any("share one scale" in t.get_text() for t in fig.texts)
@@ -536,9 +536,9 @@ def _hollow(fig) -> int:
 def test_small_samples_are_marked_on_figures_3_and_5_with_their_counts():
     import pandas as pd
 
-    from stance.figures import convergence, frame_shares_over_time
+    from stance.figures import plot_convergence, plot_frame_shares_over_time
 
-    fig3 = frame_shares_over_time(_time_rows([True, False, True, False]), None, freq="W")
+    fig3 = plot_frame_shares_over_time(_time_rows([True, False, True, False]), None, freq="W")
     assert _hollow(fig3) >= 2
     texts = {t.get_text() for ax in fig3.axes for t in ax.texts}
     assert "1/1" in texts           # a share of 100% from one statement says so
@@ -546,22 +546,22 @@ def test_small_samples_are_marked_on_figures_3_and_5_with_their_counts():
                           "b": ["y", "y"], "similarity": [0.4, 0.6], "lo": [0.3, 0.5],
                           "hi": [0.5, 0.7], "n_a": [1, 8], "n_b": [2, 6],
                           "small_n": [True, False]})
-    assert _hollow(convergence(drift, None, freq="W")) == 1
+    assert _hollow(plot_convergence(drift, None, freq="W")) == 1
 
 
 def test_statement_map_labels_lie_below_the_points():
     import numpy as np
     import pandas as pd
 
-    from stance.figures import statement_map
-    from stance.figures.statement_map import POINT_COLUMNS
+    from stance.figures import plot_statement_map
+    from stance.figures._statement_map import POINT_COLUMNS
 
     rng = np.random.default_rng(0)
     points = pd.DataFrame({c: [""] * 6 for c in POINT_COLUMNS})
     points = points.assign(x=rng.normal(size=6), y=rng.normal(size=6), frame=[0, 0, 0, 1, 1, 1],
                            frame_label=["a"] * 3 + ["b"] * 3, side="x", speaker="s",
                            speaker_label="S")
-    fig = statement_map(points, None)
+    fig = plot_statement_map(points, None)
     ax = fig.axes[0]
     point_z = min(c.get_zorder() for c in ax.collections)
     assert ax.texts and all(t.get_zorder() < point_z for t in ax.texts)

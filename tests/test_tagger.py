@@ -118,7 +118,7 @@ def test_rules_keep_precedence():
 
 
 def _train_cand(a, b, evidence):
-    from stance.extract.rules import Candidate
+    from stance.extract._rules import Candidate
 
     return Candidate(a, b, "indirect", "said", evidence)
 
@@ -147,9 +147,9 @@ def test_shipped_model_is_small_and_documented():
 
 
 def test_seed_keeps_its_statements_with_the_tagger(nlp):
-    from stance.corpus import read_corpus
-    from stance.evaluate import score_statements
     from stance.extract import extract_statements
+    from stance.extract._evaluate import score_statements
+    from stance.read._corpus import read_corpus
 
     corpus = read_corpus(CORPUS)
     rules = extract_statements(corpus, nlp=nlp, progress=False)

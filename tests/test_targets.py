@@ -11,7 +11,8 @@ import pytest
 from sklearn.base import clone
 
 import stance
-from stance.embed import embed
+from stance.compare import stance_by_group
+from stance.embedding._embed import embed
 from stance.targets import (
     NONE,
     STANCE_COLUMNS,
@@ -22,7 +23,6 @@ from stance.targets import (
     get_target,
     load_targets,
     predict_stance,
-    stance_by_group,
     train_stance,
     zero_shot_stance,
 )
@@ -339,7 +339,7 @@ def test_stance_by_group_names_unknown_statements():
 
 
 def test_stance_figure_by_side_and_over_time(tmp_path):
-    from stance.figures.stance_targets import STANCE_TARGET_COLUMNS, stance_by_side
+    from stance.figures import STANCE_TARGET_COLUMNS, plot_stance_by_side
     from stance.output import save_figure
 
     statements, table = _stance_table()
@@ -351,21 +351,21 @@ def test_stance_figure_by_side_and_over_time(tmp_path):
                 positions={"for": ["x"], "against": ["y"]})["targets"][0]]})
     overall = stance_by_group(both, statements, targets=targets, n_boot=50)
     assert list(overall.columns) == STANCE_TARGET_COLUMNS
-    fig = stance_by_side(overall, targets=targets)
+    fig = plot_stance_by_side(overall, targets=targets)
     panels = [ax for ax in fig.axes if ax.get_title(loc="left")]
     assert len(panels) == 2
     assert panels[1].get_title(loc="left").startswith("Whom do they blame?")
     assert "for" in panels[0].get_title(loc="left")  # the key of position markers
     weekly = stance_by_group(both, statements, freq="W", targets=targets, n_boot=50)
-    fig_w = stance_by_side(weekly, freq="W", targets=targets)
+    fig_w = plot_stance_by_side(weekly, freq="W", targets=targets)
     assert [ax.get_ylabel() for ax in fig_w.axes if ax.get_title(loc="left")] == \
         ["share 'for'"] * 2
     first = save_figure(fig_w, tmp_path / "a", formats=("png",))[0].read_bytes()
-    again = stance_by_side(weekly, freq="W", targets=targets)
+    again = plot_stance_by_side(weekly, freq="W", targets=targets)
     assert save_figure(again, tmp_path / "b", formats=("png",))[0].read_bytes() == first
     # nothing relevant: a figure that says so instead of empty axes
     nothing = stance_by_group(table.assign(position=NONE), statements, n_boot=10)
-    note = stance_by_side(nothing)
+    note = plot_stance_by_side(nothing)
     assert "No statement concerns any target" in " ".join(t.get_text() for t in
                                                           note.axes[0].texts)
 

@@ -29,7 +29,7 @@ def _human(n: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from stance.embed import EmbeddingCache
+    from stance.embedding._embed import EmbeddingCache
 
     cache = EmbeddingCache(args.cache_dir)
     info = cache.info()

@@ -25,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from stance.corpus import summarize_corpus
+    from stance.read._corpus import summarize_corpus
 
     print(summarize_corpus(args.path, strict=args.strict, as_json=args.json,
                            speakers=args.speakers))

@@ -58,8 +58,8 @@ def load_setting(args: argparse.Namespace) -> dict[str, Any]:
     import pandas as pd
     import yaml
 
-    from stance.corpus import read_corpus
-    from stance.embed import embed
+    from stance.embedding._embed import embed
+    from stance.read._corpus import read_corpus
     from stance.tables import normalize_statements
     from stance.targets import load_targets, zero_shot_stance
 
@@ -96,8 +96,13 @@ def load_setting(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from stance.labeling import label_path, read_labels, select_for_labelling, write_label_sheet
     from stance.targets import get_target
+    from stance.targets._labels import (
+        label_path,
+        read_labels,
+        select_for_labelling,
+        write_label_sheet,
+    )
 
     s = load_setting(args)
     target = get_target(s["targets"], args.target)
@@ -119,14 +124,14 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from stance.labeling import (
+    from stance.targets import get_target
+    from stance.targets._labels import (
         agreement,
         format_agreement,
         read_label_sheet,
         read_labels,
         store_labels,
     )
-    from stance.targets import get_target
 
     s = load_setting(args)
     labels, sheet = read_label_sheet(args.file, s["targets"])

@@ -28,9 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def registry_file(path: str | Path | None) -> Path:
     """The registry file for PATH: a registry file itself, or the one a corpus folder names."""
-    import yaml
-
     from stance.config import default_corpus_path
+    from stance.read import read_corpus_yaml
 
     p = Path(path) if path is not None else default_corpus_path()
     if p.is_file() and p.name != "corpus.yaml":
@@ -39,8 +38,8 @@ def registry_file(path: str | Path | None) -> Path:
     config_file = root / "corpus.yaml"
     name = "speakers.yaml"
     if config_file.is_file():
-        config = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
-        if isinstance(config, dict) and config.get("speakers"):
+        config = read_corpus_yaml(config_file)
+        if config.get("speakers"):
             name = str(config["speakers"])
     return root / name
 
@@ -119,8 +118,8 @@ def run(args: argparse.Namespace) -> int:
         registry = load_registry(args.speakers or registry_file(args.path))
         print(format_registry(registry, args.level))
         return 0
-    from stance.corpus import read_corpus
     from stance.extract import extract_statements
+    from stance.read._corpus import read_corpus
 
     corpus = read_corpus(args.path, speakers=args.speakers)
     statements = extract_statements(corpus)

@@ -57,9 +57,9 @@ def summarize(statements, top: int = 25) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from stance.corpus import read_corpus
     from stance.extract import extract_statements
     from stance.output import write_table
+    from stance.read._corpus import read_corpus
 
     out = Path(args.output) if args.output else None
     fmt = out.suffix.lower().lstrip(".") if out else ""

@@ -18,20 +18,22 @@ DataFrames with counts, intervals and a ``small_n`` flag. Shared conventions (``
 ``distinctive_terms``  log-odds ratio with informative Dirichlet prior (Monroe et al. 2008)
 ``frame_axes``         FrameAxis-style positions and biases on pole-phrase axes (``FrameAxes``)
 ``load_axes``          the ``axes:`` section of a corpus.yaml
+``stance_by_group``    share of each position on a stance target per group and bin, intervals
 =====================  ==========================================================================
 """
 
 from __future__ import annotations
 
-from stance.compare.axes import Axis, FrameAxes, Pole, frame_axes, load_axes, parse_axes
-from stance.compare.drift import Drift, drift
-from stance.compare.permutation import distance_matrix, framing_test, permutation_pvalue
-from stance.compare.shares import frame_shares
-from stance.compare.similarity import similarity
-from stance.compare.terms import distinctive_terms, tokenize
+from stance.compare._axes import Axis, FrameAxes, Pole, frame_axes, load_axes, parse_axes
+from stance.compare._drift import Drift, drift
+from stance.compare._permutation import distance_matrix, framing_test, permutation_pvalue
+from stance.compare._positions import AGGREGATE_COLUMNS, stance_by_group
+from stance.compare._shares import frame_shares
+from stance.compare._similarity import similarity
+from stance.compare._terms import distinctive_terms, tokenize
 
 __all__ = [
-    "Axis", "Drift", "FrameAxes", "Pole", "distance_matrix", "distinctive_terms", "drift",
+    "AGGREGATE_COLUMNS", "Axis", "Drift", "FrameAxes", "Pole", "distance_matrix", "distinctive_terms", "drift",
     "frame_axes", "frame_shares", "framing_test", "load_axes", "parse_axes",
-    "permutation_pvalue", "similarity", "tokenize",
+    "permutation_pvalue", "similarity", "stance_by_group", "tokenize",
 ]

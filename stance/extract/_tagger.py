@@ -29,10 +29,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from stance.extract import lexicon as lx
-from stance.extract.mentions import noun_phrase
-from stance.extract.quotes import Quote
-from stance.extract.rules import Candidate, subject_of
+from stance.extract import _lexicon as lx
+from stance.extract._mentions import noun_phrase
+from stance.extract._quotes import Quote
+from stance.extract._rules import Candidate, subject_of
 
 #: the shipped model (trained on clean-provenance data only, see its MODEL_CARD.md)
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "attribution"
@@ -115,7 +115,7 @@ def fingerprint(path: str | Path | None = None) -> str:
 def _cache_dir(cache_dir: str | Path | None) -> Path:
     if cache_dir is not None:
         return Path(cache_dir)
-    from stance.embed_cache import default_cache_dir
+    from stance.embedding._cache import default_cache_dir
 
     return default_cache_dir() / "tagger"
 
@@ -279,7 +279,7 @@ def candidates(doc, spans: Sequence[tuple[int, int, str]],
 
     Examples
     --------
-    >>> from stance.nlp import load_nlp
+    >>> from stance.extract._nlp import load_nlp
     >>> doc = load_nlp()("The minister said the talks had failed.")
     >>> c = candidates(doc, [(0, 12, "SOURCE"), (13, 17, "CUE"), (18, 39, "CONTENT")])[0]
     >>> doc.text[c.start:c.end], c.cue, c.evidence

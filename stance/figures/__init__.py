@@ -1,56 +1,65 @@
-"""Publication figures: one function per figure, each taking tidy tables (and the speaker registry
-for side colours) and returning a matplotlib :class:`~matplotlib.figure.Figure`.
+"""Publication figures: one registry entry per figure, each with the computation of its table, its
+drawing function (``plot_*``, taking the tidy table and the speaker registry for side colours and
+returning a matplotlib :class:`~matplotlib.figure.Figure`) and its run notes.
 
-Save them with :func:`stance.output.save_figure` (PNG at 300 dpi and PDF/SVG with metadata stripped,
-so the bytes repeat). The tables are the ones ``stance run`` writes next to each figure; their
-columns are listed in each module (``POINT_COLUMNS``, ``SPEAKER_SHARE_COLUMNS``, ...).
+:func:`figure_tables` computes every table of a run (a :class:`FigureTables`);
+``FigureTables.plot(name, registry)`` draws one the way ``stance run`` does. Save figures with
+:func:`stance.output.save_figure` (PNG at 300 dpi and PDF/SVG with metadata stripped, so the bytes
+repeat). The tables are the ones ``stance run`` writes next to each figure; their columns are
+listed in each module (``POINT_COLUMNS``, ``SPEAKER_SHARE_COLUMNS``, ...).
 
-==========================  =====================================================================
-function                    figure
-==========================  =====================================================================
-``statement_map``           1. statements in 2-D (UMAP), colour = side, marker = speaker, frames
-``frame_shares_by_speaker`` 2. heatmap of frame shares per speaker, counts in the cells
-``frame_shares_over_time``  3. frame shares per side and time bin, bootstrap bands, counts
-``similarity_matrix``       4. centroid similarity of speakers with intervals
-``convergence``             5. similarity of sides per time bin (converging / diverging)
-``distinctive_terms``       6. Fightin' Words: z-score against frequency
-``frame_axes``              7. positions on the frame axes, per speaker and over time
-==========================  =====================================================================
+==  ===========================  ================================  =================================
+k   name (:data:`FIGURES`)       drawing function                  figure
+==  ===========================  ================================  =================================
+1   ``statement_map``            ``plot_statement_map``            statements in 2-D (UMAP), colour
+                                                                   = side, marker = speaker
+2   ``frame_shares_by_speaker``  ``plot_frame_shares_by_speaker``  heatmap of frame shares per
+                                                                   speaker, counts in the cells
+3   ``frame_shares_over_time``   ``plot_frame_shares_over_time``   frame shares per side and time
+                                                                   bin, bootstrap bands, counts
+4   ``speaker_similarity``       ``plot_speaker_similarity``       centroid similarity of speakers
+                                                                   with intervals
+5   ``convergence``              ``plot_convergence``              similarity of sides per time bin
+6   ``distinctive_terms``        ``plot_distinctive_terms``        Fightin' Words: z-score against
+                                                                   frequency
+7   ``frame_axes``               ``plot_frame_axes``               positions on the frame axes, per
+                                                                   speaker and over time
+8   ``stance_by_side``           ``plot_stance_by_side``           stance toward targets by side
+9   ``stance_over_time``         ``plot_stance_by_side``           stance toward targets by side
+                                 (with ``freq``)                   over time
+==  ===========================  ================================  =================================
+
+A new figure is one module ``_<name>.py`` (compute, ``plot_<name>``, ``SPECS``) and one line in
+``_registry.py``.
 """
 
 from __future__ import annotations
 
-from stance.figures.frame_axes import AXIS_COLUMNS, frame_axes
-from stance.figures.shares import (
+from stance.figures._base import FigureInput, FigureSpec, Settings, group_column
+from stance.figures._frame_axes import AXIS_COLUMNS, plot_frame_axes
+from stance.figures._registry import FIGURES, FigureTables, figure_tables
+from stance.figures._shares import (
     SPEAKER_SHARE_COLUMNS,
     TIME_SHARE_COLUMNS,
-    frame_shares_by_speaker,
-    frame_shares_over_time,
+    plot_frame_shares_by_speaker,
+    plot_frame_shares_over_time,
 )
-from stance.figures.similarity import (
+from stance.figures._similarity import (
     CONVERGENCE_COLUMNS,
     SIMILARITY_COLUMNS,
-    convergence,
-    similarity_matrix,
+    plot_convergence,
+    plot_speaker_similarity,
 )
-from stance.figures.statement_map import POINT_COLUMNS, project_statements, statement_map
-from stance.figures.style import DOUBLE, SINGLE, note_figure, note_table
-from stance.figures.terms import TERM_COLUMNS, distinctive_terms
-
-#: figure name (as in config ``figures`` and file names) -> drawing function
-FIGURES = {
-    "statement_map": statement_map,
-    "frame_shares_by_speaker": frame_shares_by_speaker,
-    "frame_shares_over_time": frame_shares_over_time,
-    "speaker_similarity": similarity_matrix,
-    "convergence": convergence,
-    "distinctive_terms": distinctive_terms,
-    "frame_axes": frame_axes,
-}
+from stance.figures._stance_targets import STANCE_TARGET_COLUMNS, plot_stance_by_side
+from stance.figures._statement_map import POINT_COLUMNS, plot_statement_map, project_statements
+from stance.figures._style import DOUBLE, SINGLE, note_figure, note_table
+from stance.figures._terms import TERM_COLUMNS, plot_distinctive_terms
 
 __all__ = [
     "AXIS_COLUMNS", "CONVERGENCE_COLUMNS", "DOUBLE", "FIGURES", "POINT_COLUMNS", "SIMILARITY_COLUMNS",
-    "SINGLE", "SPEAKER_SHARE_COLUMNS", "TERM_COLUMNS", "TIME_SHARE_COLUMNS", "convergence",
-    "distinctive_terms", "frame_axes", "frame_shares_by_speaker", "frame_shares_over_time",
-    "note_figure", "note_table", "project_statements", "similarity_matrix", "statement_map",
+    "SINGLE", "SPEAKER_SHARE_COLUMNS", "STANCE_TARGET_COLUMNS", "TERM_COLUMNS",
+    "TIME_SHARE_COLUMNS", "FigureInput", "FigureSpec", "FigureTables", "Settings", "figure_tables",
+    "group_column", "note_figure", "note_table", "plot_convergence", "plot_distinctive_terms",
+    "plot_frame_axes", "plot_frame_shares_by_speaker", "plot_frame_shares_over_time",
+    "plot_speaker_similarity", "plot_stance_by_side", "plot_statement_map", "project_statements",
 ]

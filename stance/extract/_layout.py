@@ -8,7 +8,7 @@ from itertools import pairwise
 
 from spacy.tokens import Doc
 
-from stance.extract.rules import Candidate
+from stance.extract._rules import Candidate
 
 
 def headline_lines(text: str, limit: int = 4) -> list[tuple[int, int]]:

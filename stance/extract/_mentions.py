@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from stance.extract import lexicon as lx
+from stance.extract import _lexicon as lx
 
 _STOP_DEPS = {"relcl", "acl", "punct", "cc", "advcl", "parataxis"}
 

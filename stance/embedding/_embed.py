@@ -16,8 +16,8 @@ The cache is one SQLite database (stdlib ``sqlite3``) in write-ahead-log mode, s
 ``EmbeddingCache`` for why. Its folder is, in order: the ``cache_dir`` argument,
 ``$STANCE_CACHE_DIR``, ``$XDG_CACHE_HOME/stance/embeddings``, ``~/.cache/stance/embeddings``.
 
-``stance.embed`` is both this module and the function: the module is callable, so the notebook line
-``vectors = stance.embed(statements)`` works as does ``stance.embed.EmbeddingCache``.
+``stance.embed`` is the function (``vectors = stance.embed(statements)``); the package is
+:mod:`stance.embedding`.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ import json
 import logging
 import sys
 import threading
-import types
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -35,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from stance.embed_cache import CACHE_FILE, EmbeddingCache, default_cache_dir, text_key
+from stance.embedding._cache import CACHE_FILE, EmbeddingCache, default_cache_dir, text_key
 
 __all__ = ["CACHE_FILE", "DEFAULT_MODEL_NAMES", "EmbeddingCache", "default_cache_dir",
            "default_model_path", "embed", "load_model", "model_fingerprint", "text_key"]
@@ -413,13 +412,3 @@ def embed(statements_or_texts: pd.DataFrame | pd.Series | Sequence[str], model: 
         return np.zeros((0, _dimension(st_model)), dtype=np.float32)
     result = np.stack([vectors[t] for t in texts]).astype(np.float32, copy=False)
     return result
-
-
-class _CallableModule(types.ModuleType):
-    """Makes ``stance.embed(...)`` call ``embed`` although ``stance.embed`` is this module."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> np.ndarray:
-        return embed(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -2,7 +2,7 @@
 
 Each parser turns the text of one file into :class:`Record` objects (metadata + body) and lists
 the problems it met, each naming the line (or row) and what was expected. Nothing here decides what
-to do about a problem: :mod:`stance.corpus` does (warn, skip, or raise in strict mode).
+to do about a problem: :mod:`stance.read._corpus` does (warn, skip, or raise in strict mode).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from stance.dates import date_prefix
+from stance.read._dates import date_prefix
 
 #: the metadata fields a header, front matter block or row may carry
 #: (``author`` is the issuer of a primary source; ``byline`` the journalist of a news report: metadata,
@@ -395,7 +395,7 @@ def _swallowed_row(lines: list[str], first: int, end: int, columns: list[str]) -
     """The first line (1-based) among ``first+1 .. end`` that parses alone as a complete row, or
     None. A complete row has no quote mark, the header's number of fields, text in the ``text``
     column and, when there is a ``date`` column, a readable date there."""
-    from stance.dates import DateError, parse_date
+    from stance.read._dates import DateError, parse_date
 
     for k in range(first, min(end, len(lines))):
         if '"' in lines[k]:

@@ -16,7 +16,18 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from stance.figures import style as st
+from stance.figures import _style as st
+from stance.figures._base import (
+    FigureSpec,
+    Settings,
+    choose_groups,
+    frame_label,
+    frame_labels,
+    group_labels,
+    group_side,
+    over_time_notes,
+    side_statements,
+)
 
 #: columns of the table behind figure 2
 SPEAKER_SHARE_COLUMNS = ["group", "group_label", "side", "frame", "frame_label", "count", "n",
@@ -32,7 +43,7 @@ def _frame_order(table: pd.DataFrame) -> list[tuple[int, str]]:
     return list(zip(totals["frame"].astype(int), totals["frame_label"].astype(str), strict=True))
 
 
-def frame_shares_by_speaker(shares: pd.DataFrame, registry: Any = None, *, max_groups: int = 12,
+def plot_frame_shares_by_speaker(shares: pd.DataFrame, registry: Any = None, *, max_groups: int = 12,
                             title: str | None = None, footnote: str | None = None) -> Figure:
     """Heatmap of frame shares (columns) for each speaker (rows), with the count in every cell.
 
@@ -113,33 +124,7 @@ def _small(table: pd.DataFrame) -> pd.Series:
     return table["small_n"].fillna(False).astype(bool)
 
 
-def _bins(table: pd.DataFrame) -> list[pd.Timestamp]:
-    return sorted(pd.to_datetime(table["bin"]).unique())
-
-
-def single_bin_message(table: pd.DataFrame, what: str, freq: str | None) -> str | None:
-    """Why a plot over time cannot be drawn (fewer than two time bins), or None when it can."""
-    bins = _bins(table) if "bin" in table.columns and len(table) else []
-    if len(bins) >= 2:
-        return None
-    unit = st.bin_description(freq)
-    if not bins:
-        return f"No dated statements: {what} needs statements in at least two {unit}s."
-    return (f"All statements fall in one {unit} (starting {st.format_bin(bins[0])} "
-            f"{pd.Timestamp(bins[0]).year}): {what} needs at least two {unit}s. The same numbers "
-            "without time are in the figures by speaker and in the tables.")
-
-
-def time_plot_note(table: pd.DataFrame, name: str, what: str, freq: str | None) -> Figure | None:
-    """The note figure that replaces a plot over time (a note table, or fewer than two bins),
-    or None when the plot can be drawn."""
-    if st.is_note(table):
-        return st.note_figure(name, table["note"].iloc[0], st.DOUBLE)
-    msg = single_bin_message(table, what, freq)
-    return st.note_figure(name, msg, st.DOUBLE) if msg else None
-
-
-def frame_shares_over_time(shares: pd.DataFrame, registry: Any = None, *,
+def plot_frame_shares_over_time(shares: pd.DataFrame, registry: Any = None, *,
                            freq: str | None = "W", max_frames: int = 9,
                            title: str | None = None) -> Figure:
     """Small multiples, one panel per frame: each side's share of statements in that frame per time
@@ -149,11 +134,11 @@ def frame_shares_over_time(shares: pd.DataFrame, registry: Any = None, *,
     ``shares`` has :data:`TIME_SHARE_COLUMNS` (``group`` = side). Shares are normalised within
     each side and bin. The ``max_frames`` largest frames are drawn.
     """
-    note = time_plot_note(shares, "Frame shares over time", "a plot of frame shares over time",
+    note = st.time_plot_note(shares, "Frame shares over time", "a plot of frame shares over time",
                           freq)
     if note is not None:
         return note
-    bins = st.full_bins(_bins(shares))
+    bins = st.full_bins(st.time_bins(shares))
     frames = _frame_order(shares)[:max_frames]
     sides = (shares.drop_duplicates(["group", "bin"]).groupby("group")["n"].sum()
              .sort_values(ascending=False))
@@ -218,3 +203,68 @@ def frame_shares_over_time(shares: pd.DataFrame, registry: Any = None, *,
             f"behind it, k of n statements; band: 95% bootstrap interval; gap: a {unit} without "
             "statements from the side; no band: one article)", 105), x=0.01, ha="left")
     return fig
+
+
+# ------------------------------------------------------------------ the table
+
+
+def speaker_shares(statements: pd.DataFrame, frames: pd.DataFrame | None, registry: Any,
+                   s: Settings) -> pd.DataFrame:
+    """Figure 2's table: frame shares per speaker group over the whole corpus."""
+    from stance.compare import frame_shares
+
+    groups = choose_groups(statements, s)
+    if not groups:
+        return st.note_table(f"No speaker has at least {s.min_statements} attributed statements "
+                          "(statements without a resolved speaker are left out).")
+    sub = statements[statements["group"].isin(groups)]
+    res = frame_shares(sub, by="group", freq=None, n_boot=s.n_boot, seed=s.seed, groups=groups)
+    labels, names, sides = frame_labels(frames), group_labels(groups, registry, sub, s.level), \
+        group_side(sub)
+    return pd.DataFrame({
+        "group": res["group"], "group_label": res["group"].map(names),
+        "side": res["group"].map(sides), "frame": res["frame"].astype(int),
+        "frame_label": [frame_label(f, labels) for f in res["frame"]], "count": res["n_frame"],
+        "n": res["n"], "share": res["share"], "lo": res["ci_low"], "hi": res["ci_high"],
+    })[SPEAKER_SHARE_COLUMNS]
+
+
+def time_shares(statements: pd.DataFrame, frames: pd.DataFrame | None,
+                s: Settings) -> pd.DataFrame:
+    """Figure 3's table: frame shares per side and time bin."""
+    from stance.compare import frame_shares
+
+    sub, sides = side_statements(statements, s)
+    if not sides:
+        return st.note_table("No statement is attributed to a side, so there are no sides to "
+                          "follow over time.")
+    res = frame_shares(sub, by="side", freq=s.time_bin, n_boot=s.n_boot, seed=s.seed,
+                       groups=sides)
+    labels = frame_labels(frames)
+    return pd.DataFrame({
+        "group": res["side"], "bin": res["bin"], "frame": res["frame"].astype(int),
+        "frame_label": [frame_label(f, labels) for f in res["frame"]], "count": res["n_frame"],
+        "n": res["n"], "share": res["share"], "lo": res["ci_low"], "hi": res["ci_high"],
+        "small_n": res["small_n"],
+    })[TIME_SHARE_COLUMNS]
+
+
+# ------------------------------------------------------------------ registry entries
+
+
+def _plot_by_speaker(table: pd.DataFrame, registry: Any, figs: Any) -> Figure:
+    return plot_frame_shares_by_speaker(table, registry, footnote=figs.omitted)
+
+
+def _plot_over_time(table: pd.DataFrame, registry: Any, figs: Any) -> Figure:
+    return plot_frame_shares_over_time(table, registry, freq=figs.time_bin)
+
+
+SPECS = (
+    FigureSpec("frame_shares_by_speaker",
+               lambda inp: speaker_shares(inp.statements, inp.frames, inp.registry, inp.settings),
+               _plot_by_speaker),
+    FigureSpec("frame_shares_over_time",
+               lambda inp: time_shares(inp.statements, inp.frames, inp.settings),
+               _plot_over_time, over_time_notes),
+)

@@ -30,12 +30,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from stance.stance_model import (
+from stance.tables import NONE, UNCLEAR
+from stance.targets._classifier import (
     StanceClassifier,
     bootstrap_agreement,
     cross_validate_stance,
 )
-from stance.targets import NONE, RELEVANCE_THRESHOLD, UNCLEAR, Target
+from stance.targets._spec import Target
+from stance.targets._zero_shot import RELEVANCE_THRESHOLD
 
 __all__ = ["LABEL_COLUMNS", "SHEET_COLUMNS", "LabelError", "agreement", "label_path",
            "match_labels", "read_label_sheet", "read_labels", "select_for_labelling",

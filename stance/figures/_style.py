@@ -173,6 +173,33 @@ def bin_description(freq: str | None) -> str:
             "QS": "quarter", "Y": "year", "YS": "year", "A": "year"}.get(key, f"{freq} bin")
 
 
+def time_bins(table: pd.DataFrame) -> list[pd.Timestamp]:
+    """The distinct time bins of a table's ``bin`` column, in order."""
+    return sorted(pd.to_datetime(table["bin"]).unique())
+
+
+def single_bin_message(table: pd.DataFrame, what: str, freq: str | None) -> str | None:
+    """Why a plot over time cannot be drawn (fewer than two time bins), or None when it can."""
+    bins = time_bins(table) if "bin" in table.columns and len(table) else []
+    if len(bins) >= 2:
+        return None
+    unit = bin_description(freq)
+    if not bins:
+        return f"No dated statements: {what} needs statements in at least two {unit}s."
+    return (f"All statements fall in one {unit} (starting {format_bin(bins[0])} "
+            f"{pd.Timestamp(bins[0]).year}): {what} needs at least two {unit}s. The same numbers "
+            "without time are in the figures by speaker and in the tables.")
+
+
+def time_plot_note(table: pd.DataFrame, name: str, what: str, freq: str | None) -> Figure | None:
+    """The note figure that replaces a plot over time (a note table, or fewer than two bins),
+    or None when the plot can be drawn."""
+    if is_note(table):
+        return note_figure(name, table["note"].iloc[0], DOUBLE)
+    msg = single_bin_message(table, what, freq)
+    return note_figure(name, msg, DOUBLE) if msg else None
+
+
 def footnote(fig: Figure, text: str, width: int = 125) -> None:
     """A footnote under the figure (as the figure's x label, so the layout makes room for it)."""
     if text:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from spacy.tokens import Doc
 
-from stance.extract.quotes import QUOTE_CHARS
+from stance.extract._quotes import QUOTE_CHARS
 
 _ALWAYS_SPLIT = set('"“”„«»‘‹›')
 #: contractions and possessives written with a typographic apostrophe: never split

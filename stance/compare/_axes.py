@@ -109,7 +109,7 @@ def load_axes(corpus_config: Any = None) -> list[Axis]:
 
     Args:
         corpus_config: a parsed corpus.yaml (dict with an ``axes`` key), a
-            :class:`stance.corpus.Corpus` (its ``config``), a path to a corpus.yaml or to a corpus
+            :class:`stance.read.Corpus` (its ``config``), a path to a corpus.yaml or to a corpus
             folder, or ``None`` for the default corpus.
     """
     source = "corpus config"
@@ -120,15 +120,10 @@ def load_axes(corpus_config: Any = None) -> list[Axis]:
     if hasattr(corpus_config, "config"):
         corpus_config = corpus_config.config
     if isinstance(corpus_config, (str, Path)):
-        path = Path(corpus_config)
-        if path.is_dir():
-            path = path / "corpus.yaml"
-        if not path.is_file():
-            raise FileNotFoundError(f"no corpus.yaml at {path}")
-        import yaml
+        from stance.read import corpus_yaml_path, read_corpus_yaml
 
-        source = str(path)
-        corpus_config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        source = str(corpus_yaml_path(corpus_config))
+        corpus_config = read_corpus_yaml(corpus_config)
     if not isinstance(corpus_config, dict):
         msg = f"{source}: expected a mapping, got {type(corpus_config).__name__}"
         raise ValueError(msg)  # noqa: TRY004
@@ -139,7 +134,7 @@ def load_axes(corpus_config: Any = None) -> list[Axis]:
 
 def _default_embed(model: Any) -> EmbedFn:
     def embed_fn(texts: list[str]) -> Any:
-        from stance.embed import embed
+        from stance.embedding import embed
 
         return embed(list(texts), model=model)
 
@@ -188,7 +183,7 @@ def frame_axes(statements: pd.DataFrame, vectors: Any, axes: Any = None, by: str
         axes: a list of :class:`Axis` or of corpus.yaml-style mappings, a corpus config or path
             (see :func:`load_axes`), or ``None`` for the default corpus's axes.
         embed_fn: maps a list of phrases to an ``(n, d)`` array; default
-            :func:`stance.embed.embed` with ``model`` (imported only when needed).
+            :func:`stance.embed` with ``model`` (imported only when needed).
         by, freq, unit, n_boot, ci, seed, groups, min_n: as in :func:`frame_shares`.
 
     Returns:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from stance.extract.mentions import noun_phrase, speaker_like
-from stance.extract.quotes import QUOTE_CHARS, Quote
-from stance.extract.rules import Candidate, in_quote, is_cue, subject_of
+from stance.extract._mentions import noun_phrase, speaker_like
+from stance.extract._quotes import QUOTE_CHARS, Quote
+from stance.extract._rules import Candidate, in_quote, is_cue, subject_of
 
 #: a quote shorter than this (in words) is a fragment, not a statement of its own
 MIN_WORDS = 3

@@ -12,7 +12,7 @@ attributes ending in ``_``. The stages are pluggable as in BERTopic: a reducer (
   ``min_cluster_size = max(5, round(sqrt(n) / 2))``.
 
 Frames are numbered 0, 1, ... by decreasing size (ties: first statement), so ids do not depend on
-the clusterer's own numbering. Each frame gets class-based TF-IDF keywords (``stance.ctfidf``), a
+the clusterer's own numbering. Each frame gets class-based TF-IDF keywords (``stance.frames._ctfidf``), a
 label made of its top three keywords, and its most representative statements (closest to the
 frame centroid). ``method_`` says which reducer and clusterer ran and why.
 
@@ -32,13 +32,13 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from stance.ctfidf import class_tfidf
-from stance.frames_cluster import (
+from stance.frames._cluster import (
     SilhouetteAgglomerative,
     default_min_cluster_size,
     hdbscan_clusterer,
     umap_reducer,
 )
+from stance.frames._ctfidf import class_tfidf
 
 FORMAT = "stance.FrameModel"
 FORMAT_VERSION = 1

@@ -4,8 +4,8 @@ A corpus folder holds ``corpus.yaml`` (name, description, language, time_bin, sp
 default_date), a speaker registry and the articles: every file under ``articles/`` (recursively), or,
 when there is no ``articles/`` folder, the ``.txt``/``.md``/``.jsonl``/``.csv`` files at the top of
 the corpus folder (except the files ``corpus.yaml`` names and ``README*``). Files are read in
-sorted path order, so the same folder always gives the same table. Formats: :mod:`stance.formats`;
-dates: :mod:`stance.dates`. Body text goes through :func:`stance.repair.repair_text`.
+sorted path order, so the same folder always gives the same table. Formats: :mod:`stance.read._formats`;
+dates: :mod:`stance.read._dates`. Body text goes through :func:`stance.read._repair.repair_text`.
 
 Nothing is dropped silently: every file is either read or listed in ``report.skipped`` with its
 reason, and every problem met on the way is in ``report.warnings``. With ``strict=True`` the first
@@ -24,9 +24,9 @@ import pandas as pd
 import yaml
 
 from stance import tables
-from stance.dates import DateError, date_from_filename, parse_date
-from stance.formats import SUFFIXES, FormatError, Record, decode, parse_file
-from stance.repair import Repaired, repair_text
+from stance.read._dates import DateError, date_from_filename, parse_date
+from stance.read._formats import SUFFIXES, FormatError, Record, decode, parse_file
+from stance.read._repair import Repaired, repair_text
 
 #: the columns of ``Corpus.repairs`` (one row per repair.Edit)
 REPAIR_COLUMNS = ["article_id", "kind", "start", "end", "raw_start", "raw_end", "before", "after",
@@ -84,7 +84,7 @@ class ReadReport:
 
     def summary(self, examples: int = 3) -> str:
         """Files read, repairs by kind (with a few examples), skipped files and warnings."""
-        from stance.corpus_summary import report_text
+        from stance.read._summary import report_text
 
         return report_text(self, examples=examples)
 
@@ -106,20 +106,20 @@ class Corpus:
         return len(self.articles)
 
     def repaired(self, article_id: str) -> Repaired:
-        """The :class:`~stance.repair.Repaired` of an article: raw body, edits, ``to_raw`` map."""
+        """The :class:`~stance.read._repair.Repaired` of an article: raw body, edits, ``to_raw`` map."""
         if article_id not in self._repaired:
             raise KeyError(f"no article {article_id!r} in corpus {self.name!r}")
         return self._repaired[article_id]
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as plain data (``stance corpus --json``)."""
-        from stance.corpus_summary import corpus_dict
+        from stance.read._summary import corpus_dict
 
         return corpus_dict(self)
 
     def summary(self, max_articles: int = 25) -> str:
         """A readable summary: articles, dates, sources, authors, credits, repairs, flags, skips."""
-        from stance.corpus_summary import corpus_text
+        from stance.read._summary import corpus_text
 
         return corpus_text(self, max_articles=max_articles)
 
@@ -157,6 +157,45 @@ def read_corpus(path: str | Path | None = None, *, strict: bool = False,
                   registry=registry, report=report, repairs=repairs, _repaired=repaired)
 
 
+def corpus_yaml_path(path: str | Path) -> Path:
+    """The ``corpus.yaml`` of a corpus folder, or ``path`` itself when it names a file."""
+    path = Path(path)
+    return path / "corpus.yaml" if path.is_dir() else path
+
+
+def read_corpus_yaml(path: str | Path) -> dict[str, Any]:
+    """The settings of a ``corpus.yaml`` as written (no defaults filled in): the one place that
+    parses the file.
+
+    Parameters
+    ----------
+    path : str or Path
+        A corpus folder or its ``corpus.yaml``.
+
+    Returns
+    -------
+    dict
+        The mapping in the file (``{}`` for an empty file).
+
+    Raises
+    ------
+    FileNotFoundError
+        No such file.
+    CorpusError
+        The file is not UTF-8 YAML or not a mapping of ``key: value``; the message names the file.
+
+    Examples
+    --------
+    >>> from stance.read import read_corpus_yaml
+    >>> read_corpus_yaml("corpora/nagorno-karabakh-2020")["name"]  # doctest: +SKIP
+    'nagorno-karabakh-2020'
+    """
+    file = corpus_yaml_path(path)
+    if not file.is_file():
+        raise FileNotFoundError(f"no corpus.yaml at {file}")
+    return _read_corpus_yaml(file)
+
+
 def load_config(root: Path, report: ReadReport, *, name: str,
                 single_file: bool = False) -> dict[str, Any]:
     """``corpus.yaml`` with defaults filled in (a missing file gives defaults and a note)."""
@@ -170,7 +209,7 @@ def load_config(root: Path, report: ReadReport, *, name: str,
         config["speakers"] = "speakers.yaml" if (root / "speakers.yaml").exists() else None
         config["sources"] = "sources.csv" if (root / "sources.csv").exists() else None
     else:
-        loaded = _read_corpus_yaml(file)
+        loaded = read_corpus_yaml(file)
         unknown = sorted(str(k) for k in loaded if str(k) not in KNOWN_CONFIG_KEYS)
         for key in unknown:
             close = difflib.get_close_matches(key, KNOWN_CONFIG_KEYS, n=1)

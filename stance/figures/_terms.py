@@ -15,7 +15,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from stance.figures import style as st
+from stance.figures import _style as st
+from stance.figures._base import FigureSpec, Settings, contrast_pair
 
 #: columns of the table behind figure 6
 TERM_COLUMNS = ["term", "count_a", "count_b", "count", "z"]
@@ -35,7 +36,7 @@ def _stack(values: list[float], gap: float, low: float, high: float) -> list[flo
     return out
 
 
-def distinctive_terms(terms: pd.DataFrame, registry: Any = None, *, a: str = "", b: str = "",
+def plot_distinctive_terms(terms: pd.DataFrame, registry: Any = None, *, a: str = "", b: str = "",
                       n_labels: int = 10, title: str | None = None) -> Figure:
     """Fightin' Words plot of ``terms`` (:data:`TERM_COLUMNS`) between sides ``a`` and ``b``."""
     name = "Distinctive terms"
@@ -89,3 +90,33 @@ def distinctive_terms(terms: pd.DataFrame, registry: Any = None, *, a: str = "",
                     "otherwise). Log-odds ratio with an informative Dirichlet prior (Monroe et "
                     "al. 2008).")
     return fig
+
+
+# ------------------------------------------------------------------ the table
+
+
+def side_terms(statements: pd.DataFrame, s: Settings) -> pd.DataFrame:
+    """Figure 6's table: distinctive terms between the two contrasted sides."""
+    from stance.compare import distinctive_terms
+
+    pair = contrast_pair(statements, s)
+    if pair is None:
+        return st.note_table("Fewer than two sides have statements: no pair of sides to contrast.")
+    res = distinctive_terms(statements, pair[0], pair[1], by="side")
+    if len(res) == 0:
+        return st.note_table(f"No word is used at least twice by {pair[0]} and {pair[1]} together.")
+    return pd.DataFrame({"term": res["term"], "count_a": res["count_a"],
+                         "count_b": res["count_b"], "count": res["freq"],
+                         "z": res["z"]})[TERM_COLUMNS]
+
+
+# ------------------------------------------------------------------ registry entries
+
+
+def _plot(table: pd.DataFrame, registry: Any, figs: Any) -> Figure:
+    a, b = figs.contrast or ("", "")
+    return plot_distinctive_terms(table, registry, a=a, b=b)
+
+
+SPECS = (FigureSpec("distinctive_terms", lambda inp: side_terms(inp.statements, inp.settings),
+                    _plot),)

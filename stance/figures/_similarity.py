@@ -15,8 +15,15 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from stance.figures import style as st
-from stance.figures.shares import time_plot_note
+from stance.figures import _style as st
+from stance.figures._base import (
+    FigureSpec,
+    Settings,
+    choose_groups,
+    choose_sides,
+    group_labels,
+    over_time_notes,
+)
 
 #: columns of the table behind figure 4 (one row per ordered or unordered pair)
 SIMILARITY_COLUMNS = ["a", "b", "a_label", "b_label", "similarity", "lo", "hi", "n_a", "n_b",
@@ -27,7 +34,7 @@ CONVERGENCE_COLUMNS = ["bin", "a", "b", "similarity", "lo", "hi", "n_a", "n_b", 
 TREND = ["trend", "trend_slope", "trend_lo", "trend_hi", "trend_p"]
 
 
-def similarity_matrix(sim: pd.DataFrame, registry: Any = None, *, sides: dict | None = None,
+def plot_speaker_similarity(sim: pd.DataFrame, registry: Any = None, *, sides: dict | None = None,
                       max_groups: int = 8, title: str | None = None,
                       footnote: str | None = None) -> Figure:
     """Lower-triangle matrix of centroid similarities; each cell prints the similarity and its 95%
@@ -106,13 +113,13 @@ def similarity_matrix(sim: pd.DataFrame, registry: Any = None, *, sides: dict | 
     return fig
 
 
-def convergence(drift: pd.DataFrame, registry: Any = None, *, freq: str | None = "W",
+def plot_convergence(drift: pd.DataFrame, registry: Any = None, *, freq: str | None = "W",
                 labels: dict | None = None, title: str | None = None) -> Figure:
     """One panel per pair of sides: cosine similarity of the two sides' centroids in each time bin
     (line) with its 95% bootstrap interval (band), and the number of statements behind each point.
     Rising = converging, falling = diverging. ``drift`` has :data:`CONVERGENCE_COLUMNS` and
     optionally :data:`TREND` (the verdict, slope per bin and permutation p-value in the title)."""
-    note = time_plot_note(drift, "Convergence of sides over time",
+    note = st.time_plot_note(drift, "Convergence of sides over time",
                           "a plot of convergence over time", freq)
     if note is not None:
         return note
@@ -190,3 +197,80 @@ def _trend_text(d: pd.DataFrame, freq: str | None) -> str:
 def side_pairs(sides: list[str]) -> list[tuple[str, str]]:
     """All unordered pairs of ``sides`` in the given order."""
     return list(combinations(sides, 2))
+
+
+# ------------------------------------------------------------------ the table
+
+
+def speaker_similarity(statements: pd.DataFrame, vectors: np.ndarray, registry: Any,
+                       s: Settings) -> pd.DataFrame:
+    """Figure 4's table: centroid similarity of each pair of speaker groups (a <= b)."""
+    from stance.compare import similarity
+
+    groups = choose_groups(statements, s)
+    if len(groups) < 2:
+        return st.note_table(f"Fewer than two speakers with at least {s.min_statements} "
+                          f"attributed statements ({len(groups)}): nothing to compare.")
+    mask = statements["group"].isin(groups).to_numpy()
+    sub = statements[mask]
+    res = similarity(sub, vectors[mask], by="group", n_boot=s.n_boot, seed=s.seed, groups=groups)
+    order = {g: i for i, g in enumerate(groups)}
+    res = res[[order[a] <= order[b] for a, b in zip(res["group_a"], res["group_b"], strict=True)]]
+    names = group_labels(groups, registry, sub, s.level)
+    return pd.DataFrame({
+        "a": res["group_a"], "b": res["group_b"], "a_label": res["group_a"].map(names),
+        "b_label": res["group_b"].map(names), "similarity": res["similarity"],
+        "lo": res["ci_low"], "hi": res["ci_high"], "n_a": res["n_a"], "n_b": res["n_b"],
+        "small_n": res["small_n"],
+    })[SIMILARITY_COLUMNS].reset_index(drop=True)
+
+
+def side_convergence(statements: pd.DataFrame, vectors: np.ndarray,
+                     s: Settings) -> pd.DataFrame:
+    """Figure 5's table: similarity of each pair of sides per time bin."""
+    from stance.compare import drift
+
+    if not s.time_bin:
+        return st.note_table("No time bin is set (time_bin: null), so there is no time axis.")
+    mask = statements["side"].isin(choose_sides(statements, s)).to_numpy()
+    sub = statements[mask]
+    sides = choose_sides(statements, s)
+    if len(sides) < 2:
+        return st.note_table(f"Fewer than two sides have statements ({len(sides)}): no pair of "
+                          "sides to follow over time.")
+    result = drift(sub, vectors[mask], by="side", freq=s.time_bin, n_boot=s.n_boot,
+                   seed=s.seed, groups=sides)
+    res = result.pairs
+    trend = result.trend.set_index(["side_a", "side_b"])
+    key = list(zip(res["side_a"], res["side_b"], strict=True))
+    return pd.DataFrame({
+        "bin": res["bin"], "a": res["side_a"], "b": res["side_b"],
+        "similarity": res["similarity"], "lo": res["ci_low"], "hi": res["ci_high"],
+        "n_a": res["n_a"], "n_b": res["n_b"], "small_n": res["small_n"],
+        "trend": [trend.at[k, "direction"] for k in key],
+        "trend_slope": [trend.at[k, "slope"] for k in key],
+        "trend_lo": [trend.at[k, "ci_low"] for k in key],
+        "trend_hi": [trend.at[k, "ci_high"] for k in key],
+        "trend_p": [trend.at[k, "p_value"] for k in key]})[CONVERGENCE_COLUMNS + TREND]
+
+
+# ------------------------------------------------------------------ registry entries
+
+
+def _plot_similarity(table: pd.DataFrame, registry: Any, figs: Any) -> Figure:
+    return plot_speaker_similarity(table, registry, sides=figs.group_sides, footnote=figs.omitted)
+
+
+def _plot_convergence(table: pd.DataFrame, registry: Any, figs: Any) -> Figure:
+    return plot_convergence(table, registry, freq=figs.time_bin)
+
+
+SPECS = (
+    FigureSpec("speaker_similarity",
+               lambda inp: speaker_similarity(inp.statements, inp.vectors, inp.registry,
+                                              inp.settings),
+               _plot_similarity),
+    FigureSpec("convergence",
+               lambda inp: side_convergence(inp.statements, inp.vectors, inp.settings),
+               _plot_convergence, over_time_notes),
+)

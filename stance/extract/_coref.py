@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from stance.extract import lexicon as lx
+from stance.extract import _lexicon as lx
 from stance.extract._descriptions import DescriptionResolver, description
-from stance.extract.mentions import (
+from stance.extract._mentions import (
     Mention,
     classify,
     conjunct_text,
@@ -28,8 +28,8 @@ from stance.extract.mentions import (
     noun_phrase,
     short_phrase,
 )
-from stance.extract.quotes import Quote
-from stance.extract.rules import in_quote
+from stance.extract._quotes import Quote
+from stance.extract._rules import in_quote
 
 OTHER_SIDE = "other"
 

@@ -10,13 +10,22 @@ lean to the first pole. The scale is in units of cosine similarity.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from stance.figures import style as st
+from stance.figures import _style as st
+from stance.figures._base import (
+    FigureSpec,
+    Settings,
+    choose_groups,
+    choose_sides,
+    group_labels,
+    group_side,
+)
 
 #: columns of the table behind figure 7; ``bin`` is empty (NaT) for positions over the whole corpus
 AXIS_COLUMNS = ["axis", "pole_a", "pole_b", "level", "group", "group_label", "side", "bin",
@@ -53,7 +62,7 @@ def _time_panel(ax: Any, d: pd.DataFrame, registry: Any, freq: str | None,
     st.date_axis(ax, bins, freq, max_ticks=6)
 
 
-def frame_axes(positions: pd.DataFrame, registry: Any = None, *, freq: str | None = "W",
+def plot_frame_axes(positions: pd.DataFrame, registry: Any = None, *, freq: str | None = "W",
                max_groups: int = 12, title: str | None = None,
                footnote: str | None = None) -> Figure:
     """One row per axis: left, each speaker's mean position over the whole corpus with its 95%
@@ -142,3 +151,72 @@ def axis_range(positions: pd.DataFrame) -> tuple[float, float]:
     vals = positions[["position", "lo", "hi"]].to_numpy(dtype=float)
     m = float(np.nanmax(np.abs(vals))) if np.isfinite(vals).any() else 1.0
     return -m, m
+
+
+# ------------------------------------------------------------------ the table
+
+
+def axis_positions(statements: pd.DataFrame, vectors: np.ndarray, registry: Any, s: Settings,
+                   embed_fn: Callable[[list[str]], np.ndarray]) -> pd.DataFrame:
+    """Figure 7's table: speakers' positions on each axis over the whole corpus, and sides'
+    positions per time bin. Positions are relative to the mean of all statements (FrameAxis
+    positions share an offset from the embedding space, so only differences are read)."""
+    from stance.compare import frame_axes
+
+    if not s.axes:
+        return st.note_table("The corpus has no frame axes (axes: in corpus.yaml or the run "
+                          "config), so there are no positions to draw.")
+    groups = choose_groups(statements, s)
+    if not groups:
+        return st.note_table(f"No speaker has at least {s.min_statements} attributed statements.")
+    # baseline = all statements, so that relative positions of the two panels agree
+    parts = []
+    gstat = statements.assign(g=statements["group"].where(statements["group"].isin(groups),
+                                                          "~rest"))
+    res = frame_axes(gstat, vectors, s.axes, by="g", n_boot=s.n_boot, seed=s.seed,
+                     embed_fn=embed_fn)
+    names = group_labels(groups, registry, statements, s.level)
+    sides = group_side(statements[statements["group"].isin(groups)])
+    b = res.biases[res.biases["g"] != "~rest"]
+    parts.append(pd.DataFrame({"axis": b["axis"], "level": s.level, "group": b["g"],
+                               "group_label": b["g"].map(names), "side": b["g"].map(sides),
+                               "bin": pd.NaT, "position": b["relative"],
+                               "lo": b["ci_low"] - b["baseline"],
+                               "hi": b["ci_high"] - b["baseline"], "n": b["n"]}))
+    side_list = choose_sides(statements, s)
+    if s.time_bin and side_list:
+        sstat = statements.assign(g=statements["side"].where(statements["side"].isin(side_list),
+                                                             "~rest"))
+        res_t = frame_axes(sstat, vectors, s.axes, by="g", freq=s.time_bin, n_boot=s.n_boot,
+                           seed=s.seed, embed_fn=embed_fn)
+        bt = res_t.biases[res_t.biases["g"] != "~rest"]
+        parts.append(pd.DataFrame({"axis": bt["axis"], "level": "side", "group": bt["g"],
+                                   "group_label": bt["g"], "side": bt["g"], "bin": bt["bin"],
+                                   "position": bt["relative"], "lo": bt["ci_low"] - bt["baseline"],
+                                   "hi": bt["ci_high"] - bt["baseline"], "n": bt["n"]}))
+    poles = res.axes.set_index("axis")
+    out = pd.concat(parts, ignore_index=True)
+    out["pole_a"] = out["axis"].map(poles["positive"])
+    out["pole_b"] = out["axis"].map(poles["negative"])
+    out["bin"] = pd.to_datetime(out["bin"])
+    return out[AXIS_COLUMNS]
+
+
+# ------------------------------------------------------------------ registry entries
+
+
+def _plot(table: pd.DataFrame, registry: Any, figs: Any) -> Figure:
+    return plot_frame_axes(table, registry, freq=figs.time_bin, footnote=figs.omitted)
+
+
+def _notes(table: pd.DataFrame, figs: Any) -> list[str]:
+    if table["bin"].dropna().nunique() < 2:
+        return [("the panels over time are not drawn (fewer than two "
+                 f"{st.bin_description(figs.time_bin)}s).")]
+    return []
+
+
+SPECS = (FigureSpec("frame_axes",
+                    lambda inp: axis_positions(inp.statements, inp.vectors, inp.registry,
+                                               inp.settings, inp.embed_fn),
+                    _plot, _notes),)

@@ -16,7 +16,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from stance.figures import style as st
+from stance.figures import _style as st
+from stance.figures._base import FigureInput, FigureSpec, frame_label, frame_labels, group_labels
 
 #: statements below which the map uses PCA instead of UMAP
 MIN_UMAP = 5
@@ -75,7 +76,7 @@ def _label_positions(centres: list[tuple[float, float]], min_dy: float) -> list[
     return ys
 
 
-def statement_map(points: pd.DataFrame, registry: Any = None, *, method: str = "UMAP",
+def plot_statement_map(points: pd.DataFrame, registry: Any = None, *, method: str = "UMAP",
                   max_speakers: int = 10, title: str | None = None) -> Figure:
     """The statement map from a table with :data:`POINT_COLUMNS` (see :func:`project_statements`).
 
@@ -132,3 +133,40 @@ def statement_map(points: pd.DataFrame, registry: Any = None, *, method: str = "
         fig.legend(handles=side_handles + (heading + sp_handles if sp_handles else []),
                    title="side (statements)", loc="outside right upper")
     return fig
+
+
+# ------------------------------------------------------------------ the table
+
+
+def map_points(statements: pd.DataFrame, vectors: np.ndarray, frames: pd.DataFrame | None,
+               registry: Any, seed: int) -> tuple[pd.DataFrame, str]:
+    """Figure 1's table and the projection method."""
+    xy, method = project_statements(vectors, seed=seed)
+    labels = frame_labels(frames)
+    names = group_labels(sorted(set(statements["speaker"])), registry, statements, "speaker")
+    pts = pd.DataFrame({
+        "statement_id": statements["statement_id"].to_numpy(),
+        "speaker": statements["speaker"].to_numpy(),
+        "speaker_label": [names.get(s, s) if s else "unresolved" for s in statements["speaker"]],
+        "side": statements["side"].to_numpy(),
+        "frame": statements["frame"].astype(int).to_numpy(),
+        "frame_label": [frame_label(f, labels) for f in statements["frame"]],
+        "x": xy[:, 0], "y": xy[:, 1]})
+    return pts[POINT_COLUMNS], method
+
+
+# ------------------------------------------------------------------ registry entries
+
+
+def compute_statement_map(inp: FigureInput) -> pd.DataFrame:
+    """Figure 1's table (:data:`POINT_COLUMNS`); records the projection method for the drawing."""
+    table, inp.map_method = map_points(inp.statements, inp.vectors, inp.frames, inp.registry,
+                                       inp.settings.seed)
+    return table
+
+
+def _plot(table: pd.DataFrame, registry: Any, figs: Any) -> Figure:
+    return plot_statement_map(table, registry, method=figs.map_method)
+
+
+SPECS = (FigureSpec("statement_map", compute_statement_map, _plot),)

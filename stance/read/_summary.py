@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from stance import tables
 
 if TYPE_CHECKING:
-    from stance.corpus import Corpus, ReadReport
+    from stance.read._corpus import Corpus, ReadReport
 
 
 def _counts(values) -> dict[str, int]:

@@ -2,7 +2,7 @@
 
 Each rule yields :class:`Candidate` objects: the content's character span, the cue, the token that
 heads the speaker mention and the kind of evidence. Speakers are resolved later, in text order
-(:mod:`stance.extract.coref`), because pronouns and documents refer back to earlier speakers.
+(:mod:`stance.extract._coref`), because pronouns and documents refer back to earlier speakers.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from stance.extract import lexicon as lx
-from stance.extract.mentions import noun_phrase, speaker_like
-from stance.extract.quotes import Quote
+from stance.extract import _lexicon as lx
+from stance.extract._mentions import noun_phrase, speaker_like
+from stance.extract._quotes import Quote
 
 #: confidence by the kind of evidence
 CONFIDENCE = {

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -32,10 +31,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
-__all__ = ["CVResult", "StanceClassifier", "cross_validate_stance", "predict_stance",
-           "train_stance"]
+__all__ = ["CVResult", "StanceClassifier", "bootstrap_agreement", "cross_validate_stance"]
 
-NONE = "none"
 
 
 class StanceClassifier(ClassifierMixin, BaseEstimator):
@@ -209,53 +206,3 @@ def cross_validate_stance(X: Any, y: Sequence[Any], *, groups: Sequence[Any] | N
                     accuracy_ci=stats["accuracy_ci"], macro_f1=stats["macro_f1"],
                     macro_f1_ci=stats["macro_f1_ci"], labels=labels, y_true=y,
                     y_pred=pred.astype(str))
-
-
-def _aligned(labels: pd.DataFrame, statements: pd.DataFrame, target: str) -> pd.DataFrame:
-    lab = labels.loc[labels["target"] == target, ["statement_id", "position"]].astype(str)
-    rows = pd.DataFrame({"statement_id": statements["statement_id"].astype(str).to_numpy(),
-                         "_row": np.arange(len(statements))}).drop_duplicates("statement_id")
-    return lab.merge(rows, on="statement_id", how="inner")
-
-
-def train_stance(labels: pd.DataFrame | str | Path, statements: pd.DataFrame, vectors: Any,
-                 target: str, **params: Any) -> StanceClassifier:
-    """A :class:`StanceClassifier` for ``target`` fitted on the labelled statements.
-
-    ``labels`` has ``statement_id, target, position``, or is the path of such a CSV (read with
-    :func:`stance.labeling.read_labels`, which names bad rows);
-    labels of statements not in ``statements`` are ignored (count them with
-    :func:`stance.labeling.match_labels`). ``params`` go to :class:`StanceClassifier`.
-    """
-    if isinstance(labels, (str, Path)):
-        from stance.labeling import read_labels
-
-        labels = read_labels(labels)
-    aligned = _aligned(labels, statements, target)
-    if aligned.empty:
-        raise ValueError(f"train_stance: no labels of target {target!r} match the statements")
-    X = np.asarray(vectors, dtype=np.float64)[aligned["_row"].to_numpy()]
-    return StanceClassifier(**params).fit(X, aligned["position"].to_numpy())
-
-
-def predict_stance(model: StanceClassifier, statements: pd.DataFrame, vectors: Any,
-                   target: str) -> pd.DataFrame:
-    """The stance table (columns of :data:`stance.targets.STANCE_COLUMNS`) of a fitted model:
-    ``position`` = the most probable label, ``score`` its probability, ``relevance`` = 1 -
-    P(none) (1 when the model has no ``"none"`` class), ``margin`` = top minus second
-    probability."""
-    proba = model.predict_proba(vectors) if len(statements) else np.zeros((0, len(model.classes_)))
-    classes = list(model.classes_)
-    order = np.argsort(-proba, axis=1, kind="stable")
-    rows = np.arange(len(proba))
-    top = proba[rows, order[:, 0]] if len(proba) else np.zeros(0)
-    second = proba[rows, order[:, 1]] if len(proba) else np.zeros(0)
-    position = np.asarray(classes, dtype=object)[order[:, 0]] if len(proba) else []
-    relevance = 1 - proba[:, classes.index(NONE)] if NONE in classes else np.ones(len(proba))
-    position = np.asarray(position, dtype=object).astype(str)
-    return pd.DataFrame({
-        "statement_id": statements["statement_id"].astype(str).to_numpy(), "target": target,
-        "relevance": relevance.astype(np.float64), "relevant": position != NONE,
-        "position": position, "score": np.where(position != NONE, top, np.nan),
-        "margin": (top - second).astype(np.float64),
-    })

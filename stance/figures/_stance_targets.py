@@ -1,6 +1,6 @@
 """Stance toward targets by side: for each target (ceasefire, responsibility for attacks on
 civilians, ...) the share of each position among a side's statements about that target, with 95%
-bootstrap intervals resampling articles (:func:`stance.targets.stance_by_group`).
+bootstrap intervals resampling articles (:func:`stance.compare.stance_by_group`).
 
 With one time bin (or ``freq=None``) each target is a panel of sides (rows) and positions (marker
 shapes). With two or more bins each target is a panel over time: one line per side for the share of
@@ -11,6 +11,7 @@ relevant, or predicted not ``none``); the number of such statements is printed b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from stance.figures import style as st
+from stance.figures import _style as st
+from stance.figures._base import FigureInput, FigureSpec, Settings
 
 #: columns of the table behind the figure (``stance_by_group(..., by="side")``)
 STANCE_TARGET_COLUMNS = ["target", "side", "bin", "bin_end", "position", "share", "ci_low",
@@ -97,12 +99,12 @@ def _time_panel(ax: Any, d: pd.DataFrame, registry: Any, freq: str | None,
     return position
 
 
-def stance_by_side(table: pd.DataFrame, registry: Any = None, *, freq: str | None = None,
+def plot_stance_by_side(table: pd.DataFrame, registry: Any = None, *, freq: str | None = None,
                    targets: Any = None, max_targets: int = 6,
                    title: str | None = None) -> Figure:
     """Each target's stance by side (one time bin) or over time (two or more bins).
 
-    ``table`` has :data:`STANCE_TARGET_COLUMNS` (:func:`stance.targets.stance_by_group` with
+    ``table`` has :data:`STANCE_TARGET_COLUMNS` (:func:`stance.compare.stance_by_group` with
     ``by="side"``); ``registry`` gives the side colours and labels; ``targets`` (the
     :class:`stance.targets.Target` list) gives the panel titles their questions. A note figure says
     so when there is nothing to draw.
@@ -160,3 +162,72 @@ def stance_by_side(table: pd.DataFrame, registry: Any = None, *, freq: str | Non
             fig.text(0.01, 0.0, f"Not shown: {len(pd.unique(table['target'])) - max_targets} "
                      "targets.", fontsize=st.SMALL, ha="left", va="bottom")
     return fig
+
+
+# ------------------------------------------------------------------ the table
+
+
+def stance_tables(statements: pd.DataFrame, vectors: np.ndarray, s: Settings,
+                  embed_fn: Callable[[list[str]], np.ndarray]) -> dict[str, Any]:
+    """Stance toward the corpus's targets (:mod:`stance.targets`): the per-statement table and
+    the tables of figures 8 (by side) and 9 (by side over time). A target with enough hand labels
+    in ``labels_dir`` (``<target>.csv``) uses the supervised classifier, the others zero-shot
+    (:func:`stance.targets.corpus_stance`; column ``method``)."""
+    from stance.compare import stance_by_group
+    from stance.targets import corpus_stance, load_targets
+
+    targets = load_targets(s.targets if s.targets is not None else None, "run config targets")
+    if not targets:
+        note = st.note_table("The corpus has no stance targets (targets: in corpus.yaml or the run "
+                          "config).")
+        return {"stance_by_side": note, "stance_over_time": note, "targets": []}
+    zs = corpus_stance(statements, vectors, targets, embed_fn=embed_fn, labels_dir=s.labels_dir)
+    st_in = statements.assign(side=statements["side"].replace("", "unknown"))
+    kw = {"by": "side", "targets": targets, "n_boot": s.n_boot, "seed": s.seed}
+    out = {"statement_stance": zs, "targets": targets,
+           "stance_by_side": stance_by_group(zs, st_in, freq=None, **kw)}
+    out["stance_over_time"] = (stance_by_group(zs, st_in, freq=s.time_bin, **kw) if s.time_bin
+                               else st.note_table("No time bin is set (time_bin: null)."))
+    return out
+
+
+# ------------------------------------------------------------------ registry entries
+
+
+def _stance_part(inp: FigureInput, name: str) -> pd.DataFrame:
+    """One of the two stance tables; both come from one :func:`stance_tables` per run, which also
+    records the targets and the per-statement stance table."""
+    if "stance" not in inp.cache:
+        try:
+            parts = stance_tables(inp.statements, inp.vectors, inp.settings, inp.embed_fn)
+        except ValueError as exc:
+            note = st.note_table(f"Not computed: {exc}")
+            parts = {"stance_by_side": note, "stance_over_time": note, "targets": []}
+        inp.cache["stance"] = parts
+        inp.targets = parts["targets"]
+        inp.statement_stance = parts.get("statement_stance")
+    return inp.cache["stance"][name]
+
+
+def _plot_by_side(table: pd.DataFrame, registry: Any, figs: Any) -> Figure:
+    return plot_stance_by_side(table, registry, freq=None, targets=figs.targets)
+
+
+def _plot_over_time(table: pd.DataFrame, registry: Any, figs: Any) -> Figure:
+    note = st.time_plot_note(table, "Stance toward targets over time",
+                             "a plot of stance over time", figs.time_bin)
+    return note if note is not None else plot_stance_by_side(table, registry, freq=figs.time_bin,
+                                                             targets=figs.targets)
+
+
+def _notes_over_time(table: pd.DataFrame, figs: Any) -> list[str]:
+    if table["bin"].dropna().nunique() < 2:
+        return [f"drawn as a note (fewer than two {st.bin_description(figs.time_bin)}s)."]
+    return []
+
+
+SPECS = (
+    FigureSpec("stance_by_side", lambda inp: _stance_part(inp, "stance_by_side"), _plot_by_side),
+    FigureSpec("stance_over_time", lambda inp: _stance_part(inp, "stance_over_time"),
+               _plot_over_time, _notes_over_time),
+)

@@ -1,0 +1,22 @@
+"""Sentence embeddings of statements, cached on disk by model fingerprint and text.
+
+:func:`embed` turns a statements table (its ``text``) or a list of texts into L2-normalised float32
+vectors with a sentence-transformers model (default: the bundled all-MiniLM-L6-v2, loaded offline);
+:class:`EmbeddingCache` is the SQLite cache behind it. ``stance.embed`` is :func:`embed`.
+
+Insides: ``_cache`` (the cache) -> ``_embed`` (models, fingerprints, batching).
+"""
+
+from __future__ import annotations
+
+from stance.embedding._cache import CACHE_FILE, EmbeddingCache, default_cache_dir, text_key
+from stance.embedding._embed import (
+    DEFAULT_MODEL_NAMES,
+    default_model_path,
+    embed,
+    load_model,
+    model_fingerprint,
+)
+
+__all__ = ["CACHE_FILE", "DEFAULT_MODEL_NAMES", "EmbeddingCache", "default_cache_dir",
+           "default_model_path", "embed", "load_model", "model_fingerprint", "text_key"]

@@ -1,0 +1,61 @@
+"""Stance toward targets: where each statement stands on the questions analysts ask.
+
+A *target* is a question with two or more *positions* ("Does the speaker support a ceasefire?":
+``supports`` / ``rejects_or_conditions``), declared in the ``targets:`` section of ``corpus.yaml``
+(:func:`load_targets`). Two ways to place statements:
+
+* :func:`zero_shot_stance` needs no labels: a statement's *relevance* to a target is its highest
+  cosine similarity to any of the target's phrases; a relevant statement gets the position whose
+  prototype (mean embedding of its phrases) is nearest, when it is nearer by at least ``margin``
+  than the runner-up. Otherwise the statement gets no position: ``"none"`` (not relevant) or
+  ``"unclear"`` (relevant, positions too close). A position is never forced.
+* :class:`StanceClassifier` learns from a few dozen hand labels (``stance label``): logistic
+  regression on the embeddings with calibrated probabilities.
+
+:func:`corpus_stance` picks, per target, the supervised model when there are enough labels, else
+zero-shot. The share of each position per side and time bin is
+:func:`stance.compare.stance_by_group`.
+
+Insides, each importing only those above it: ``_spec`` (targets) -> ``_zero_shot`` ->
+``_classifier`` (the estimator) -> ``_labels`` (the labelling loop and label files) ->
+``_dispatch`` (corpus level).
+"""
+
+from __future__ import annotations
+
+from stance.tables import NONE, STANCE_COLUMNS, UNCLEAR
+from stance.targets._classifier import (
+    CVResult,
+    StanceClassifier,
+    bootstrap_agreement,
+    cross_validate_stance,
+)
+from stance.targets._dispatch import corpus_stance, predict_stance, train_stance
+from stance.targets._labels import (
+    LABEL_COLUMNS,
+    SHEET_COLUMNS,
+    LabelError,
+    StoreReport,
+    agreement,
+    format_agreement,
+    label_path,
+    match_labels,
+    read_label_sheet,
+    read_labels,
+    select_for_labelling,
+    store_labels,
+    write_label_sheet,
+    zero_shot_uncertainty,
+)
+from stance.targets._spec import RESERVED, Target, TargetError, get_target, load_targets
+from stance.targets._zero_shot import MARGIN, RELEVANCE_THRESHOLD, TEMPERATURE, zero_shot_stance
+
+__all__ = [
+    "LABEL_COLUMNS", "MARGIN", "NONE", "RELEVANCE_THRESHOLD", "RESERVED", "SHEET_COLUMNS",
+    "STANCE_COLUMNS", "TEMPERATURE", "UNCLEAR", "CVResult", "LabelError", "StanceClassifier",
+    "StoreReport", "Target", "TargetError", "agreement", "bootstrap_agreement", "corpus_stance",
+    "cross_validate_stance", "format_agreement", "get_target", "label_path", "load_targets",
+    "match_labels", "predict_stance", "read_label_sheet", "read_labels", "select_for_labelling",
+    "store_labels", "train_stance", "write_label_sheet", "zero_shot_stance",
+    "zero_shot_uncertainty",
+]
