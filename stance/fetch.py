@@ -27,9 +27,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import os
 import re
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -41,6 +39,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from stance import __version__
+from stance.output import atomic_write_bytes
 
 #: the user agent of every request unless ``--user-agent`` gives one; it names no contact (the
 #: toolkit has none to give): put your own address in it for a large fetch
@@ -187,22 +186,6 @@ def format_article(*, date: str, source: str, url: str = "", title: str = "", by
     return f"{header}\n\n{body.strip()}\n"
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write UTF-8 text to ``path`` through a temp file in the same folder and ``os.replace``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_report(path: str | Path, rows: Iterable[dict], columns: tuple[str, ...]) -> None:
     """Write a report CSV atomically (one row per source or file)."""
     buf = io.StringIO()
@@ -210,7 +193,7 @@ def write_report(path: str | Path, rows: Iterable[dict], columns: tuple[str, ...
                             extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
-    write_atomic(path, buf.getvalue())
+    atomic_write_bytes(path, buf.getvalue())
 
 
 # --------------------------------------------------------------------------- decoding, extraction
@@ -574,7 +557,7 @@ def fetch_corpus(path: str | Path | None = None, *, delay: float = DEFAULT_DELAY
             except FetchError as exc:
                 rows[i] = {"url": src.url, "status": "failed", "reason": exc.reason}
                 continue
-            write_atomic(target, format_article(
+            atomic_write_bytes(target, format_article(
                 date=src.date, source=src.outlet, url=src.url, title=found.title,
                 byline=found.author, body=found.text))
             written.append(target)
@@ -670,8 +653,9 @@ def import_html(directory: str | Path, path: str | Path | None = None, *,
         if target.exists():
             row.update(status="present", reason=target.name)
             continue
-        write_atomic(target, format_article(date=date, source=outlet, url=url, title=found.title,
-                                            byline=found.author, body=found.text))
+        atomic_write_bytes(target, format_article(date=date, source=outlet, url=url,
+                                                  title=found.title,
+                                                  byline=found.author, body=found.text))
         written.append(target)
         row.update(status="imported", reason=target.name + (f"; {encoding_note}"
                                                             if encoding_note else ""))

@@ -35,15 +35,45 @@ def sha256_file(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file and ``os.replace`` (never half-written)."""
+#: the mode of every file stance writes (mkstemp alone would give 0600)
+FILE_MODE = 0o644
+
+
+def atomic_write_bytes(path: str | Path, data: bytes | str) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, ``fsync`` and
+    ``os.replace``, so the file is never half-written; the one file writer of the package (run
+    outputs, the manifest, fetched and imported articles, reports).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to write; its folder is created.
+    data : bytes or str
+        The content; text is written as UTF-8 with the newlines as given.
+
+    Returns
+    -------
+    Path
+        ``path``, mode 0644 (:data:`FILE_MODE`).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = atomic_write_bytes(pathlib.Path(tempfile.mkdtemp()) / "a.txt", "one\\n")
+    >>> p.read_text(), oct(p.stat().st_mode & 0o777)
+    ('one\\n', '0o644')
+    """
     path = Path(path)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600 files; outputs are meant to be shared
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, FILE_MODE)  # mkstemp makes 0600 files; outputs are meant to be shared
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

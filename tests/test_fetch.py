@@ -322,6 +322,10 @@ def test_fetched_articles_read_back_with_read_corpus(tmp_path, server, hits):
     assert arts["author"].tolist() == ["", ""]  # a journalist is no issuer
     assert "first calm night in a week" in arts["text"][0]
     assert not arts["text"][0].startswith("date ")
+    # the one atomic writer of the package: fetched files and reports are 0644 like run outputs
+    written = sorted((corpus / "articles").iterdir()) + [corpus / fetch.FETCH_REPORT]
+    assert [oct(p.stat().st_mode & 0o777) for p in written] == ["0o644"] * 3
+    assert not list(corpus.rglob("*.tmp"))
 
 
 def test_interrupted_run_keeps_what_it_wrote(tmp_path, server, hits):

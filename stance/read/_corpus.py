@@ -438,12 +438,8 @@ def _repair(rows: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame, dic
 
 
 def _load_registry(root: Path, config: dict, speakers: str | Path | None, report: ReadReport):
-    try:
-        from stance import speakers as registry_module
-    except ImportError:  # the registry module is being written in parallel
-        report.warn("speakers", "stance.speakers is not available; no speaker registry",
-                    problem=False)
-        return None
+    from stance import speakers as registry_module
+
     file = Path(speakers) if speakers else (root / config["speakers"] if config.get("speakers")
                                             else None)
     if file is None:
@@ -481,12 +477,9 @@ def corpus_from_articles(articles: pd.DataFrame, registry: Any = None, name: str
         repairs = pd.DataFrame(columns=REPAIR_COLUMNS)
         repaired = {r["article_id"]: Repaired(text=r["text"], raw=r["text"]) for r in rows}
     if registry is None:
-        try:
-            from stance.speakers import Registry
+        from stance.speakers import Registry
 
-            registry = Registry.empty()
-        except ImportError:
-            registry = None
+        registry = Registry.empty()
     report = ReadReport(repairs=repairs)
     return Corpus(path=Path("."), name=name, config=dict(CONFIG_DEFAULTS, name=name),
                   articles=out, registry=registry, report=report, repairs=repairs,
