@@ -51,8 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     again = stance.FrameModel().fit(statements, vectors)
     with tempfile.TemporaryDirectory() as tmp:
         loaded = stance.FrameModel.load(model.save(tmp))
-        same_after_load = bool(np.array_equal(loaded.transform(None, vectors),
-                                              model.transform(None, vectors)))
+        same_after_load = bool(np.array_equal(loaded.predict(None, vectors),
+                                              model.predict(None, vectors)))
     st = model.statements_
     by_side = pd.crosstab(st["side"].replace("", "(unresolved)"), st["frame"])
     print(json.dumps({

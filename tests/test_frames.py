@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted
 
 import stance
 from stance.embedding._embed import embed
@@ -132,7 +134,8 @@ def test_tiny_inputs(planted, n):
     assert len(model.statements_) == n
     assert model.statements_["frame"].dtype == np.int64
     assert model.frames_["size"].sum() == (model.statements_["frame"] >= 0).sum()
-    assert model.transform(None, vectors[rows]).shape == (n,)
+    assert model.predict(None, vectors[rows]).shape == (n,)
+    assert model.transform(None, vectors[rows]).shape == (n, len(model.frames_))
     if n == 1:
         assert model.statements_["frame"].tolist() == [-1]  # a frame needs two statements
     if n == 5:
@@ -176,15 +179,37 @@ def test_transform_nearest_centroid_and_threshold(planted, st_model, tmp_path):
     vecs = embed(new, cache_dir=tmp_path)
     frame_of = {t: int(model.statements_.loc[model.statements_.topic == t, "frame"].iloc[0])
                 for t in ("ceasefire", "shelling", "energy")}
-    got = model.transform(new, vecs)
+    got = model.predict(new, vecs)
     assert got[:3].tolist() == [frame_of["ceasefire"], frame_of["shelling"], frame_of["energy"]]
     assert got[3] == -1  # unrelated: farther than any member from every centroid
-    always = FrameModel(assign_threshold=None).fit(table, vectors).transform(new, vecs)
+    always = FrameModel(assign_threshold=None).fit(table, vectors).predict(new, vecs)
     assert always[:3].tolist() == got[:3].tolist() and always[3] >= 0
-    strict = FrameModel(assign_threshold=0.99).fit(table, vectors).transform(new, vecs)
+    strict = FrameModel(assign_threshold=0.99).fit(table, vectors).predict(new, vecs)
     assert strict.tolist() == [-1, -1, -1, -1]
     # training statements are within their own frame's radius
-    assert (model.transform(table, vectors) >= 0).all()
+    assert (model.predict(table, vectors) >= 0).all()
+
+
+def test_scikit_learn_contract(planted):
+    """fit_predict gives labels_, transform the cosine similarity to each centroid, predict the
+    nearest centroid within its radius (issue 11: transform used to return the labels)."""
+    table, vectors = planted
+    model = FrameModel()
+    labels = model.fit_predict(table, vectors)
+    np.testing.assert_array_equal(labels, model.labels_)
+    assert labels.dtype == np.int64 and labels is not model.labels_
+    sims = model.transform(table, vectors)
+    assert sims.shape == (len(table), len(model.frames_)) and sims.dtype == np.float64
+    centroids = model.centroids_.astype(np.float64)
+    np.testing.assert_allclose(sims[:, 1], vectors @ centroids[1], rtol=1e-6)
+    inside = model.labels_ >= 0
+    np.testing.assert_array_equal(np.argmax(sims, axis=1)[inside], model.labels_[inside])
+    np.testing.assert_array_equal(model.predict(table, vectors)[inside], model.labels_[inside])
+    free = FrameModel(assign_threshold=None).fit(table, vectors)
+    np.testing.assert_array_equal(free.predict(None, vectors), np.argmax(sims, axis=1))
+    check_is_fitted(model)
+    with pytest.raises(NotFittedError):
+        check_is_fitted(FrameModel())
 
 
 @pytest.mark.parametrize("which", ["small", "umap"])
@@ -202,7 +227,7 @@ def test_save_load_round_trip(planted, synthetic, umap_model, tmp_path, which):
     loaded = FrameModel.load(tmp_path / "m")
     rng = np.random.default_rng(5)
     probe = np.vstack([vectors, vectors[:20] + rng.normal(0, 0.05, (20, vectors.shape[1]))])
-    np.testing.assert_array_equal(loaded.transform(None, probe), model.transform(None, probe))
+    np.testing.assert_array_equal(loaded.predict(None, probe), model.predict(None, probe))
     pd.testing.assert_frame_equal(loaded.frames_, model.frames_)
     pd.testing.assert_frame_equal(loaded.statements_, model.statements_)
     assert loaded.method_ == model.method_
@@ -241,7 +266,7 @@ def test_custom_reducer_and_clusterer(planted, clusterer, tmp_path):
     assert "PCA(n_components=8" in model.method_
     assert type(clusterer).__name__ in model.method_
     loaded = FrameModel.load(model.save(tmp_path / "m"))
-    np.testing.assert_array_equal(loaded.transform(None, vectors), model.transform(None, vectors))
+    np.testing.assert_array_equal(loaded.predict(None, vectors), model.predict(None, vectors))
     assert loaded.reducer.startswith("custom:PCA")
     with pytest.raises(ValueError, match="pass the reducer object again"):
         loaded.fit(table, vectors)
@@ -268,11 +293,13 @@ def test_bad_input_errors(planted, tmp_path):
     bad[3, 0] = np.nan
     with pytest.raises(ValueError, match="statement 3 is not finite"):
         FrameModel().fit(table, bad)
-    with pytest.raises(ValueError, match="not fitted"):
+    with pytest.raises(NotFittedError, match="not fitted"):
+        FrameModel().predict(None, vectors)
+    with pytest.raises(NotFittedError):
         FrameModel().transform(None, vectors)
     model = FrameModel().fit(table, vectors)
     with pytest.raises(ValueError, match="dimension 10"):
-        model.transform(None, vectors[:, :10])
+        model.predict(None, vectors[:, :10])
     with pytest.raises(ValueError, match="unknown reducer"):
         FrameModel(reducer="tsne").fit(table, vectors)
     with pytest.raises(FileNotFoundError, match="no saved FrameModel"):

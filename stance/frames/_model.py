@@ -16,10 +16,17 @@ the clusterer's own numbering. Each frame gets class-based TF-IDF keywords (``st
 label made of its top three keywords, and its most representative statements (closest to the
 frame centroid). ``method_`` says which reducer and clusterer ran and why.
 
-``transform`` assigns new statements to the nearest frame centroid (cosine, in embedding space),
-or -1 when it lies farther from that centroid than any training member of the frame
-(``assign_threshold="auto"``; a float sets one minimum cosine similarity for all frames; None
-always assigns). ``save(dir)`` / ``FrameModel.load(dir)`` use JSON and ``.npy`` only (no pickle).
+The scikit-learn contract it follows is that of a clusterer with a transform (``KMeans``):
+``fit`` returns the model; ``fit_predict`` returns the frame of each training statement
+(``labels_``); ``predict`` assigns new statements to the nearest frame centroid (cosine, in
+embedding space), or -1 when it lies farther from that centroid than any training member of the
+frame (``assign_threshold="auto"``; a float sets one minimum cosine similarity for all frames;
+None always assigns); ``transform`` gives the cosine similarity of each statement to each frame
+centroid (one column per frame id); a model that is not fitted raises scikit-learn's
+``NotFittedError``. Unlike scikit-learn, every method takes ``(statements, vectors)``, as
+BERTopic's ``fit(documents, embeddings)`` does: the texts are needed for the keywords, and
+``statements`` may be None after fitting. ``save(dir)`` / ``FrameModel.load(dir)`` use JSON and
+``.npy`` only (no pickle).
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
+from sklearn.exceptions import NotFittedError
 
 from stance.frames._cluster import (
     SilhouetteAgglomerative,
@@ -207,32 +215,74 @@ class FrameModel(BaseEstimator):
 
     # ------------------------------------------------------------------------------ transform
 
-    def transform(self, statements: pd.DataFrame | list[str] | None,
-                  vectors: np.ndarray) -> np.ndarray:
+    def fit_predict(self, statements: pd.DataFrame | list[str],
+                    vectors: np.ndarray) -> np.ndarray:
+        """Fit, then the frame id of each training statement (``labels_``; -1: outlier).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> v = np.repeat(np.eye(3)[:2], 3, axis=0) + 0.01
+        >>> v /= np.linalg.norm(v, axis=1, keepdims=True)
+        >>> FrameModel().fit_predict(["a"] * 6, v).tolist()
+        [0, 0, 0, 1, 1, 1]
+        """
+        return self.fit(statements, vectors).labels_.astype(np.int64, copy=True)
+
+    def predict(self, statements: pd.DataFrame | list[str] | None,
+                vectors: np.ndarray) -> np.ndarray:
         """Frame id of each new statement (int64; -1: farther than the threshold from all frames).
 
         ``statements`` is accepted for symmetry with ``fit`` (its length is checked) and may be
-        None; only ``vectors`` decide."""
-        self._check_fitted()
-        n = len(vectors) if statements is None else len(statements)
-        X = _check_vectors(vectors, n, "transform", self.n_features_in_)
-        if not len(self.centroids_) or not len(X):
-            return np.full(len(X), -1, dtype=np.int64)
-        sims = X @ self.centroids_.astype(np.float64).T
+        None; only ``vectors`` decide.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> v = np.repeat(np.eye(3)[:2], 3, axis=0) + 0.01
+        >>> v /= np.linalg.norm(v, axis=1, keepdims=True)
+        >>> model = FrameModel().fit(["a"] * 6, v)
+        >>> model.predict(None, v[[0, 5]]).tolist(), model.predict(None, np.eye(3)[2:]).tolist()
+        ([0, 1], [-1])
+        """
+        sims = self.transform(statements, vectors)
+        if not sims.shape[1]:
+            return np.full(len(sims), -1, dtype=np.int64)
         best = np.argmax(sims, axis=1)
-        top = sims[np.arange(len(X)), best]
+        top = sims[np.arange(len(sims)), best]
         if self.assign_threshold is None:
             return best.astype(np.int64)
         if self.assign_threshold == "auto":
             limit = self.radius_[best] - 1e-6
         else:
-            limit = np.full(len(X), float(self.assign_threshold))
+            limit = np.full(len(sims), float(self.assign_threshold))
         return np.where(top >= limit, best, -1).astype(np.int64)
+
+    def transform(self, statements: pd.DataFrame | list[str] | None,
+                  vectors: np.ndarray) -> np.ndarray:
+        """Cosine similarity of each statement to each frame centroid: shape
+        ``(n_statements, n_frames)``, column k for frame k (float64).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> v = np.repeat(np.eye(3)[:2], 3, axis=0) + 0.01
+        >>> v /= np.linalg.norm(v, axis=1, keepdims=True)
+        >>> FrameModel().fit(["a"] * 6, v).transform(None, v[:1]).round(2).tolist()
+        [[1.0, 0.02]]
+        """
+        self._check_fitted()
+        n = len(vectors) if statements is None else len(statements)
+        X = _check_vectors(vectors, n, "transform", self.n_features_in_)
+        centroids = self.centroids_.astype(np.float64)
+        if not len(X):
+            return np.zeros((0, len(centroids)))
+        return X @ centroids.T
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "centroids_"):
-            raise ValueError("this FrameModel is not fitted yet; call fit(statements, vectors) "
-                             "or FrameModel.load(dir)")
+            raise NotFittedError("this FrameModel is not fitted yet; call fit(statements, vectors) "
+                                 "or FrameModel.load(dir)")
 
     # ---------------------------------------------------------------------------- save / load
 
