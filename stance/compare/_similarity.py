@@ -57,7 +57,14 @@ def similarity(statements: pd.DataFrame, vectors: Any, by: str = "speaker",
                freq: str | None = None, *, unit: str = "article", n_boot: int = 1000,
                ci: float = 0.95, seed: int | np.random.Generator = 0,
                groups: Sequence[Any] | None = None, min_n: int = 5) -> pd.DataFrame:
-    """Cosine similarity of the groups' centroids, all ordered pairs, per time bin.
+    """Topic similarity: cosine similarity of the groups' centroids, all ordered pairs, per bin.
+
+    Also available as :func:`topic_similarity`. It compares everything the groups say, so two
+    enemies who speak of the same events score high for that alone (on a Ukraine corpus Zelensky
+    and Peskov were the closest pair); it measures shared topic as much as shared framing. To
+    compare how two sides speak *at equal topic*, use
+    :func:`stance.compare.stratified_similarity` (within frames or event strata, pooled) and
+    :func:`stance.compare.stratified_test`; ``docs/compare.md`` says which to use for what.
 
     A group's centroid is the mean of its statements' unit vectors; the similarity of two groups
     is the cosine of their centroids (1 on the diagonal). Within each group the articles
@@ -112,3 +119,8 @@ def similarity(statements: pd.DataFrame, vectors: Any, by: str = "speaker",
                        "similarity_raw": "float64",
                        "n_a": "int64", "n_b": "int64", "small_n": "bool",
                        "bin": "datetime64[ns]", "bin_end": "datetime64[ns]"})
+
+
+#: the documented name of :func:`similarity`: the unconditioned centroid similarity, which two
+#: sides speaking of the same topics share whatever they say about them
+topic_similarity = similarity
