@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.estimator_checks import check_estimator
 
 import stance
 from stance.compare import stance_by_group
@@ -257,10 +259,38 @@ def test_classifier_api_and_calibration():
     big = StanceClassifier().fit(x, y)
     assert big.calibrated_ is True
     assert clone(big).get_params()["min_per_class"] == 10
-    with pytest.raises(ValueError, match="two different labels"):
+    with pytest.raises(ValueError, match="two classes"):
         StanceClassifier().fit(x, ["a"] * len(x))
     with pytest.raises(ValueError, match="calibration"):
         StanceClassifier(calibration="platt").fit(x, y)
+    with pytest.raises(NotFittedError):
+        StanceClassifier().predict(x)
+    ints = StanceClassifier().fit(x, (y == "supports").astype(int))   # labels keep their type
+    assert ints.classes_.tolist() == [0, 1] and ints.predict(x).dtype.kind == "i"
+
+
+def test_classifier_passes_the_scikit_learn_estimator_checks():
+    """Every check of sklearn.utils.estimator_checks.check_estimator, none expected to fail."""
+    results = check_estimator(StanceClassifier(), on_fail=None)
+    failed = [(r["check_name"], str(r["exception"])[:200]) for r in results
+              if r["status"] == "failed"]
+    assert failed == []
+    names = {r["check_name"] for r in results if r["status"] == "passed"}
+    assert {"check_class_weight_classifiers", "check_classifiers_train",
+            "check_estimators_unfitted", "check_classifiers_classes"} <= names
+
+
+@pytest.mark.parametrize("calibration", ["sigmoid", None])
+def test_class_weight_holds_with_and_without_calibration(calibration):
+    """Platt scaling fitted without the weights would undo them: a heavy weight on one class
+    must make it the prediction almost everywhere, calibrated or not."""
+    x, y = _planted(120, seed=6)
+    free = StanceClassifier(class_weight=None, calibration=calibration).fit(x, y)
+    heavy = StanceClassifier(class_weight={"supports": 1000.0, "rejects": 0.001},
+                             calibration=calibration).fit(x, y)
+    assert free.calibrated_ is (calibration is not None)
+    assert 0.3 < (free.predict(x) == "supports").mean() < 0.7
+    assert (heavy.predict(x) == "supports").mean() > 0.9
 
 
 def test_train_from_labels_and_predict_table(tmp_path):

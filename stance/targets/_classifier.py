@@ -1,8 +1,9 @@
 """The supervised stance model: logistic regression on statement embeddings, calibrated.
 
-:class:`StanceClassifier` follows the scikit-learn estimator API (parameters in ``__init__``,
-``fit(X, y)``, ``predict``, ``predict_proba``, ``classes_``), so ``sklearn.base.clone`` and
-``cross_val_predict`` work on it. Labels are a target's positions plus ``"none"`` (no stance on the
+:class:`StanceClassifier` is a scikit-learn classifier (parameters in ``__init__``, ``fit(X, y)``,
+``predict``, ``predict_proba``, ``classes_``, ``NotFittedError`` before fitting) and passes
+``sklearn.utils.estimator_checks.check_estimator`` (tests/test_targets.py), so ``clone``,
+``cross_val_predict`` and pipelines work on it. Labels keep their type (strings, integers). Labels are a target's positions plus ``"none"`` (no stance on the
 target), so one model both finds the statements about a target and places them.
 
 Calibration: with ``calibration="auto"`` the probabilities come from
@@ -10,7 +11,10 @@ Calibration: with ``calibration="auto"`` the probabilities come from
 class has at least ``min_per_class`` labels (default 10: with fewer, three folds leave a class with
 two or three labels per fold and Platt's two parameters are fitted on noise); otherwise they are the
 logistic regression's own probabilities, which with L2 regularisation and balanced class weights
-are reasonably calibrated on small sets. ``calibrated_`` tells which was used.
+are reasonably calibrated on small sets. ``calibrated_`` tells which was used. ``class_weight`` holds
+in both: calibrated, each label weighs ``class_weight`` in the logistic regression of every fold and
+in the fit of the calibration map (Platt scaling fitted without the weights would undo them and
+return the training set's class frequencies).
 
 :func:`cross_validate_stance` gives accuracy and macro-F1 of out-of-fold predictions with
 percentile bootstrap intervals over those predictions (resampling articles when ``groups`` is
@@ -30,6 +34,9 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 __all__ = ["CVResult", "StanceClassifier", "bootstrap_agreement", "cross_validate_stance"]
 
@@ -40,7 +47,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
 
     Args:
         C: inverse L2 regularisation strength of the logistic regression.
-        class_weight: ``"balanced"`` (default: rare positions weigh as much as common ones) or None.
+        class_weight: ``"balanced"`` (default: rare positions weigh as much as common ones), a
+            ``{label: weight}`` mapping or None; honoured by the calibration too.
         calibration: ``"auto"`` (sigmoid calibration when every class has ``min_per_class``
             labels), ``"sigmoid"``, ``"isotonic"`` or ``None`` (plain logistic probabilities).
         min_per_class: least labels per class for ``calibration="auto"`` to calibrate.
@@ -63,19 +71,26 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.cv = cv
         self.random_state = random_state
 
-    def _lr(self) -> LogisticRegression:
-        return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000)
+    def _lr(self, class_weight: Any = None) -> LogisticRegression:
+        return LogisticRegression(C=self.C, class_weight=class_weight, max_iter=2000)
 
     def fit(self, X: Any, y: Sequence[Any]) -> StanceClassifier:
-        """Fit on embeddings ``X`` (n, d) and labels ``y`` (n,)."""
-        X = np.asarray(X, dtype=np.float64)
-        y = np.asarray(y).astype(str)
-        if X.ndim != 2 or len(X) != len(y):
-            raise ValueError(f"StanceClassifier.fit: X has shape {X.shape} but y has {len(y)} "
-                             "labels; pass one embedding row per label")
+        """Fit on embeddings ``X`` (n, d) and labels ``y`` (n,).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> X = np.r_[np.zeros((12, 2)), np.ones((12, 2))] + np.arange(24)[:, None] % 3 * 0.1
+        >>> y = ["none"] * 12 + ["supports"] * 12
+        >>> clf = StanceClassifier().fit(X, y)
+        >>> clf.calibrated_, clf.predict([[0, 0], [1, 1]]).tolist()
+        (True, ['none', 'supports'])
+        """
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        check_classification_targets(y)
         classes, counts = np.unique(y, return_counts=True)
         if len(classes) < 2:
-            raise ValueError(f"StanceClassifier.fit: needs at least two different labels, got "
+            raise ValueError(f"StanceClassifier.fit: needs at least two classes, got one class: "
                              f"{classes.tolist()}")
         if self.calibration not in ("auto", "sigmoid", "isotonic", None):
             raise ValueError(f"StanceClassifier: calibration must be 'auto', 'sigmoid', "
@@ -87,18 +102,22 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"StanceClassifier.fit: calibration with cv={self.cv} needs at least "
                              f"{self.cv} labels per class; the rarest class has {counts.min()}")
         if method is None:
-            self.model_ = self._lr().fit(X, y)
+            self.model_ = self._lr(self.class_weight).fit(X, y)
         else:
+            # the class weights as sample weights, so that they hold in the calibration map too
+            weights = compute_sample_weight(self.class_weight, y)
             folds = StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state)
-            self.model_ = CalibratedClassifierCV(self._lr(), method=method, cv=folds).fit(X, y)
+            self.model_ = CalibratedClassifierCV(self._lr(), method=method, cv=folds).fit(
+                X, y, sample_weight=weights)
         self.calibrated_ = method is not None
         self.classes_ = np.asarray(self.model_.classes_)
-        self.n_features_in_ = X.shape[1]
         return self
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Probability of each class (columns in ``classes_`` order)."""
-        return self.model_.predict_proba(np.asarray(X, dtype=np.float64))
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        return self.model_.predict_proba(X)
 
     def predict(self, X: Any) -> np.ndarray:
         """The most probable label of each row."""
