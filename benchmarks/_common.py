@@ -254,6 +254,8 @@ def match_spans(gold: Sequence[GoldRelation], pred: Sequence[Predicted],
     the gold Content's length; candidates are taken greedily by that share (then by the
     characters shared, then by position, for determinism). Returns (gold index, pred index).
     """
+    from stance.extract import greedy_match
+
     cands = []
     for i, g in enumerate(gold):
         glen = span_length(g.content)
@@ -262,18 +264,8 @@ def match_spans(gold: Sequence[GoldRelation], pred: Sequence[Predicted],
         for j, p in enumerate(pred):
             ov = overlap(g.content, p.start, p.end)
             if ov and ov / glen >= min_overlap:
-                cands.append((-ov / glen, -ov, i, j))
-    cands.sort()
-    used_g: set[int] = set()
-    used_p: set[int] = set()
-    pairs = []
-    for _, _, i, j in cands:
-        if i in used_g or j in used_p:
-            continue
-        used_g.add(i)
-        used_p.add(j)
-        pairs.append((i, j))
-    return sorted(pairs)
+                cands.append(((-ov / glen, -ov, i, j), i, j))
+    return sorted(greedy_match(cands))
 
 
 def prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:

@@ -128,6 +128,26 @@ def test_matching_is_one_to_one_and_greedy_by_overlap():
     assert bc.match_spans(gold, [wide]) == [(1, 0)]
 
 
+
+def test_the_benchmarks_and_the_package_share_one_greedy_matcher(monkeypatch):
+    import stance.extract
+    from stance.extract import _evaluate
+
+    calls = []
+    real = stance.extract.greedy_match
+
+    def spy(cands):
+        cands = list(cands)
+        calls.append(len(cands))
+        return real(cands)
+
+    monkeypatch.setattr(stance.extract, "greedy_match", spy)
+    monkeypatch.setattr(_evaluate, "greedy_match", spy)
+    gold = [_gold([(10, 40)])]
+    assert bc.match_spans(gold, [bc.Predicted(10, 40)]) == [(0, 0)]
+    assert _evaluate.match(["talks must resume now"], ["talks must resume now"]) == [(0, 0)]
+    assert calls == [1, 1]
+
 def test_speaker_right_rules():
     with_source = _gold([(0, 50)], [(60, 70)])
     no_source = _gold([(0, 50)])

@@ -19,10 +19,10 @@ indirect speech, acts and coreference.
 
 from __future__ import annotations
 
-from stance.extract._evaluate import load_gold, score_statements
+from stance.extract._evaluate import greedy_match, load_gold, score_statements
 from stance.extract._extract import extract_article, extract_statements, segments
 from stance.extract._nlp import load_nlp
 from stance.extract._quotes import Quote, find_quotes
 
-__all__ = ["Quote", "extract_article", "extract_statements", "find_quotes", "load_gold", "load_nlp",
-           "score_statements", "segments"]
+__all__ = ["Quote", "extract_article", "extract_statements", "find_quotes", "greedy_match",
+           "load_gold", "load_nlp", "score_statements", "segments"]

@@ -14,7 +14,9 @@ import json
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -53,6 +55,38 @@ def _article_key(aid: str, keys: list[str]) -> str | None:
     return next((k for k in keys if aid and (aid in k or k in aid)), None)
 
 
+def greedy_match(candidates: Iterable[tuple[Any, int, int]]) -> list[tuple[int, int]]:
+    """One-to-one pairs from scored candidates, best first: the matcher of every scorer here and
+    in ``benchmarks/`` (statements against gold, spans against PolNeAR).
+
+    Parameters
+    ----------
+    candidates
+        ``(key, gold index, pred index)`` triples; the smallest key is the best pair (use a
+        tuple of negated scores with tie-breakers, so the order is deterministic).
+
+    Returns
+    -------
+    list of (gold index, pred index)
+        In the order taken; each gold and each prediction at most once.
+
+    Examples
+    --------
+    >>> greedy_match([(-0.9, 0, 1), (-0.8, 0, 0), (-0.5, 1, 1), (-0.4, 1, 0)])
+    [(0, 1), (1, 0)]
+    """
+    used_g: set[int] = set()
+    used_p: set[int] = set()
+    pairs = []
+    for _, i, j in sorted(candidates, key=lambda c: c[0]):
+        if i in used_g or j in used_p:
+            continue
+        used_g.add(i)
+        used_p.add(j)
+        pairs.append((i, j))
+    return pairs
+
+
 def match(pred_texts: list[str], gold_texts: list[str]) -> list[tuple[int, int]]:
     """One-to-one (gold index, pred index) pairs by the overlap rule, best pairs first."""
     gt = [tokens(t) for t in gold_texts]
@@ -62,18 +96,8 @@ def match(pred_texts: list[str], gold_texts: list[str]) -> list[tuple[int, int]]
         for j, b in enumerate(pt):
             r1, r2 = overlap(a, b), overlap(b, a)
             if r1 >= 0.5 and r2 >= 0.25:
-                cands.append((r1 + r2, i, j))
-    cands.sort(reverse=True)
-    used_g: set[int] = set()
-    used_p: set[int] = set()
-    pairs = []
-    for _, i, j in cands:
-        if i in used_g or j in used_p:
-            continue
-        used_g.add(i)
-        used_p.add(j)
-        pairs.append((i, j))
-    return pairs
+                cands.append(((-(r1 + r2), -i, -j), i, j))   # ties: the later pair first
+    return greedy_match(cands)
 
 
 def _f1(p: float, r: float) -> float:
