@@ -120,12 +120,17 @@ def dev_agreement(shared: Path, labels_path: Path, targets: list, embed_fn: Any,
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def dev_parser(description: str) -> argparse.ArgumentParser:
+    """The options of the scripts scoring stance on the development labels."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--shared", type=Path, default=SHARED_DIR)
     parser.add_argument("--labels", type=Path, default=LABELS)
     parser.add_argument("--n-boot", type=int, default=1000)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = dev_parser(__doc__.split("\n\n")[0]).parse_args(argv)
 
     from stance.embedding._embed import embed
     from stance.read._corpus import read_corpus

@@ -190,8 +190,12 @@ def cross_validate_stance(X: Any, y: Sequence[Any], *, groups: Sequence[Any] | N
     statements in one fold (``StratifiedGroupKFold``), so near-duplicate statements of one article
     never sit on both sides. The number of folds is ``cv`` or fewer when the rarest label has fewer
     examples (at least 2). Intervals resample the out-of-fold predictions (by group when given).
+    ``X`` is whatever ``estimator`` fits on: embeddings (numbers, as for the default) or texts
+    (for :class:`~stance.targets.SetFitStance`); the folds depend only on ``y`` and ``groups``,
+    so two estimators cross-validated with the same ``seed`` see the same folds.
     """
-    X = np.asarray(X, dtype=np.float64)
+    X = np.asarray(X)
+    X = X.astype(np.float64) if X.dtype.kind in "biuf" else X.astype(object)
     y = np.asarray(y).astype(str)
     _, counts = np.unique(y, return_counts=True)
     if len(counts) < 2 or counts.min() < 2:

@@ -17,10 +17,12 @@ import pandas as pd
 from stance.tables import NONE
 from stance.targets._classifier import StanceClassifier
 from stance.targets._labels import label_path, match_labels, read_labels
+from stance.targets._methods import compare_stance_methods
+from stance.targets._setfit import SetFitStance
 from stance.targets._spec import Target
 from stance.targets._zero_shot import zero_shot_stance
 
-__all__ = ["corpus_stance", "predict_stance", "train_stance"]
+__all__ = ["STANCE_METHODS", "corpus_stance", "predict_stance", "train_stance"]
 
 
 def _aligned(labels: pd.DataFrame, statements: pd.DataFrame, target: str) -> pd.DataFrame:
@@ -48,9 +50,11 @@ def train_stance(labels: pd.DataFrame | str | Path, statements: pd.DataFrame, ve
     return StanceClassifier(**params).fit(X, aligned["position"].to_numpy())
 
 
-def predict_stance(model: StanceClassifier, statements: pd.DataFrame, vectors: Any,
-                   target: str) -> pd.DataFrame:
-    """The stance table (columns of :data:`stance.targets.STANCE_COLUMNS`) of a fitted model:
+def predict_stance(model: StanceClassifier | SetFitStance, statements: pd.DataFrame,
+                   vectors: Any, target: str) -> pd.DataFrame:
+    """The stance table (columns of :data:`stance.targets.STANCE_COLUMNS`) of a fitted model
+    (``vectors`` are what the model predicts from: the embeddings for a
+    :class:`StanceClassifier`, the statements' texts for a :class:`SetFitStance`):
     ``position`` = the most probable label, ``score`` its probability, ``relevance`` = 1 -
     P(none) (1 when the model has no ``"none"`` class), ``margin`` = top minus second
     probability."""
@@ -71,33 +75,103 @@ def predict_stance(model: StanceClassifier, statements: pd.DataFrame, vectors: A
     })
 
 
+#: values of ``corpus_stance(method=...)``
+STANCE_METHODS = ("auto", "cv", "zero-shot", "logistic", "setfit")
+
+
+def _fitted(method: str, labels: pd.DataFrame, statements: pd.DataFrame, vectors: Any,
+            target: Target, seed: int, setfit_params: dict[str, Any] | None) -> pd.DataFrame:
+    """The stance table of ``target`` from a model of ``method`` fitted on all its labels."""
+    if method == "setfit":
+        rows = match_labels(labels[labels["target"] == target.name], statements)
+        texts = statements["text"].astype(str).to_numpy()
+        model = SetFitStance(seed=seed, **(setfit_params or {})).fit(
+            texts[rows["_row"].to_numpy()], rows["position"].to_numpy())
+        return predict_stance(model, statements, texts, target.name).assign(method="setfit")
+    model = train_stance(labels, statements, vectors, target.name)
+    return predict_stance(model, statements, vectors, target.name).assign(method="supervised")
+
+
 def corpus_stance(statements: pd.DataFrame, vectors: Any, targets: Sequence[Target],
                   embed_fn: Callable[[Sequence[str]], np.ndarray] | None = None, *,
-                  labels_dir: Any = None, min_labels: int = 20,
+                  labels_dir: Any = None, min_labels: int = 20, method: str = "auto",
+                  seed: int = 0, setfit_params: dict[str, Any] | None = None,
                   **zero_shot_params: Any) -> pd.DataFrame:
-    """The stance table of a corpus: per target, the supervised model when ``labels_dir`` holds
-    enough hand labels for it (``<labels_dir>/<target>.csv`` with at least ``min_labels`` labels
-    of these statements, two labels with two examples each), else the zero-shot model.
+    """The stance table of a corpus: per target, a model trained on its hand labels when
+    ``labels_dir`` holds enough of them (``<labels_dir>/<target>.csv`` with at least
+    ``min_labels`` labels of these statements, two labels with two examples each), else the
+    zero-shot model.
 
-    Returns :data:`STANCE_COLUMNS` plus ``method`` (``"supervised"`` or ``"zero-shot"``), targets
-    in order. The supervised model is fitted on all stored labels of the target; its agreement
-    with them is measured by ``stance label import`` (cross-validated), not here.
+    Parameters
+    ----------
+    statements : pandas.DataFrame
+        The statements table (``statement_id``, ``text``).
+    vectors : array-like
+        Their embeddings, one row per statement.
+    targets : sequence of Target
+        The targets (:func:`~stance.targets.load_targets`).
+    embed_fn : callable, optional
+        Embeds the targets' phrases for the zero-shot model.
+    labels_dir : str or Path, optional
+        Folder of the stored labels (``stance label import``).
+    min_labels : int
+        Least matched labels for a trained model.
+    method : str
+        Which model a target with enough labels gets: ``"auto"`` (default) the logistic
+        :class:`StanceClassifier`; ``"logistic"`` the same; ``"setfit"``
+        :class:`~stance.targets.SetFitStance` (needs the ``setfit`` extra); ``"zero-shot"``
+        never a trained one; ``"cv"`` the method of highest cross-validated accuracy on the
+        target's labels, folds by article (:func:`~stance.targets.compare_stance_methods`).
+    seed : int
+        Seed of the cross-validation folds and of SetFit.
+    setfit_params : dict, optional
+        Parameters of :class:`~stance.targets.SetFitStance`.
+    **zero_shot_params
+        Parameters of :func:`~stance.targets.zero_shot_stance`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`STANCE_COLUMNS` plus ``method`` (``"supervised"`` for the logistic classifier,
+        ``"setfit"`` or ``"zero-shot"``), targets in order. A trained model is fitted on all
+        stored labels of the target; its agreement with them is measured by
+        ``stance label import`` or ``method="cv"`` (cross-validated), not here.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from stance.targets import Target, corpus_stance
+    >>> t = Target("truce", "Truce?", {"supports": ["we back the truce"], "rejects": ["no truce"]})
+    >>> st = pd.DataFrame({"statement_id": ["a"], "text": ["we back the truce"]})
+    >>> out = corpus_stance(st, np.array([[1.0, 0.0]]), [t],
+    ...                     lambda x: np.array([[1.0, 0.0] if "back" in s else [0.0, 1.0]
+    ...                                         for s in x]))
+    >>> out[["position", "method"]].values.tolist()
+    [['supports', 'zero-shot']]
     """
+    if method not in STANCE_METHODS:
+        raise ValueError(f"corpus_stance: method must be one of {list(STANCE_METHODS)}, got "
+                         f"{method!r}")
     parts = []
     for target in targets:
-        method = "zero-shot"
         path = label_path(labels_dir, target.name) if labels_dir is not None else None
-        if path is not None and Path(path).is_file():
+        if method != "zero-shot" and path is not None and Path(path).is_file():
             labels = read_labels(path, targets)
             rows = match_labels(labels[labels["target"] == target.name], statements)
             counts = rows["position"].value_counts()
             if len(rows) >= min_labels and len(counts) >= 2 and counts.min() >= 2:
-                model = train_stance(labels, statements, vectors, target.name)
-                parts.append(predict_stance(model, statements, vectors, target.name)
-                             .assign(method="supervised"))
-                continue
+                chosen = {"auto": "logistic"}.get(method, method)
+                if method == "cv":
+                    chosen = compare_stance_methods(
+                        labels, statements, vectors, target, embed_fn, seed=seed, n_boot=0,
+                        setfit_params=setfit_params, zero_shot_params=zero_shot_params
+                    )["chosen"]
+                if chosen != "zero-shot":
+                    parts.append(_fitted(chosen, labels, statements, vectors, target, seed,
+                                         setfit_params))
+                    continue
         parts.append(zero_shot_stance(statements, vectors, [target], embed_fn,
-                                      **zero_shot_params).assign(method=method))
+                                      **zero_shot_params).assign(method="zero-shot"))
     if not parts:
         return zero_shot_stance(statements, vectors, [], embed_fn).assign(method="")
     return pd.concat(parts, ignore_index=True)
