@@ -531,6 +531,15 @@ def fetch_corpus(path: str | Path | None = None, *, delay: float = DEFAULT_DELAY
     is kept; a page date that differs is noted in the report) and ``fetch-report.csv`` with one row
     per source: status ``present`` (already there), ``fetched``, ``failed`` (with the reason) or
     ``pending`` (beyond ``limit``).
+
+    Examples
+    --------
+    Downloading needs a network, so this example is not run by the test suite:
+
+    >>> from stance.fetch import fetch_corpus
+    >>> summary = fetch_corpus("corpora/nagorno-karabakh-2020", limit=2)  # doctest: +SKIP
+    >>> summary.count("fetched"), summary.report_path.name  # doctest: +SKIP
+    (2, 'fetch-report.csv')
     """
     corpus = _corpus_dir(path)
     sources = read_sources(sources_path(corpus))

@@ -365,6 +365,16 @@ def run(path: str | Path | None = None, *, config: str | Path | None = None,
     and the table behind it ``<k>_<name>.csv``, and ``manifest.json``. ``nlp`` and ``model``
     take already loaded spaCy / sentence-transformers objects (tests, notebooks); ``cache_dir``
     is the embedding cache folder.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import stance
+    >>> out = tempfile.mkdtemp()
+    >>> result = stance.run("corpora/nagorno-karabakh-2020", out=out, progress=False,
+    ...                     overrides={"figures": ["frame_shares_by_speaker"], "formats": ["png"]})
+    >>> sorted(path.name for path in result.outputs)[:2]
+    ['2_frame_shares_by_speaker.csv', '2_frame_shares_by_speaker.png']
     """
     from stance.embedding._cache import EmbeddingCache
     from stance.output import StagedOutput, check_writable
@@ -509,7 +519,17 @@ def _compute_and_write(corpus: Any, cfg: dict, names: list[str], out_dir: Path, 
 
 
 def verify(out: str | Path | None = None):
-    """Re-hash a run's outputs against its manifest (``stance.manifest.verify_outputs``)."""
+    """Re-hash a run's outputs against its manifest (``stance.manifest.verify_outputs``).
+
+    Examples
+    --------
+    The committed figures of the default corpus match their manifest:
+
+    >>> import stance
+    >>> check = stance.verify("figures/nagorno-karabakh-2020")
+    >>> check.changed, check.missing, check.unlisted
+    ([], [], [])
+    """
     from stance.config import default_corpus_path as _default
     from stance.manifest import verify_outputs
 

@@ -540,6 +540,18 @@ def load_registry(path: str | Path) -> Registry:
     """Load and validate a registry file (or the ``speakers.yaml`` of a corpus folder).
 
     Raises :class:`RegistryError` naming the file, the entry (and line) and what is wrong.
+
+    Examples
+    --------
+    >>> from stance.speakers import load_registry
+    >>> registry = load_registry("corpora/nagorno-karabakh-2020")
+    >>> speaker = registry.resolve("an adviser to Azerbaijan's president")
+    >>> speaker.id, speaker.side
+    ('hikmet-hajiyev', 'azerbaijan')
+    >>> registry.resolve("Baku").id
+    'azerbaijan-government'
+    >>> registry.roll_up("shushan-stepanyan", "organisation")
+    'armenia-defense-ministry'
     """
     path = Path(path)
     if path.is_dir():

@@ -4,6 +4,9 @@ docs runs, page by page, from the repository root on the default corpus."""
 
 from __future__ import annotations
 
+import ast
+import doctest
+import importlib
 import os
 import re
 import subprocess
@@ -141,3 +144,51 @@ def test_python_examples_run(page, tmp_path):
     out = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True,
                          check=False, env=env, timeout=900)
     assert out.returncode == 0, f"{page.name}:\n{out.stdout[-2000:]}\n{out.stderr[-4000:]}"
+
+
+def _docstring_examples() -> list[tuple[str, str, str]]:
+    """(module, name, docstring) of every top-level function or class of ``stance`` whose
+    docstring has an example; found with ``ast``, so collecting imports nothing heavy."""
+    found = []
+    for path in sorted((ROOT / "stance").rglob("*.py")):
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        module = module.removesuffix(".__init__")
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                doc = ast.get_docstring(node) or ""
+                if ">>>" in doc:
+                    found.append((module, node.name, doc))
+    return found
+
+
+DOCSTRING_EXAMPLES = _docstring_examples()
+
+
+def test_the_public_api_has_examples():
+    """The public functions of each stage carry an Examples section (numpydoc)."""
+    named = {f"{module}.{name}" for module, name, _ in DOCSTRING_EXAMPLES}
+    for public in ("stance.read._corpus.read_corpus", "stance.read._repair.repair_text",
+                   "stance.speakers.load_registry", "stance.extract._extract.extract_statements",
+                   "stance.embedding._embed.embed", "stance.frames._model.FrameModel",
+                   "stance.targets._zero_shot.zero_shot_stance",
+                   "stance.targets._classifier.StanceClassifier",
+                   "stance.compare._shares.frame_shares", "stance.pipeline.run"):
+        assert public in named, public
+    for _, _, doc in DOCSTRING_EXAMPLES:
+        assert "Examples\n--------" in doc
+
+
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [pytest.param(m, n, id=f"{m}.{n}", marks=[pytest.mark.slow] if HEAVY.search(d) else [])
+     for m, n, d in DOCSTRING_EXAMPLES])
+def test_docstring_examples_run(module, name, monkeypatch):
+    """The examples of the API reference run and print what they show, from the repo root."""
+    monkeypatch.chdir(ROOT)
+    obj = getattr(importlib.import_module(module), name)
+    tests = doctest.DocTestFinder(recurse=False).find(obj, f"{module}.{name}", globs={})
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
+    for test in tests:
+        runner.run(test)
+    result = runner.summarize(verbose=False)
+    assert result.attempted > 0 and result.failed == 0

@@ -111,6 +111,12 @@ def load_axes(corpus_config: Any = None) -> list[Axis]:
         corpus_config: a parsed corpus.yaml (dict with an ``axes`` key), a
             :class:`stance.read.Corpus` (its ``config``), a path to a corpus.yaml or to a corpus
             folder, or ``None`` for the default corpus.
+
+    Examples
+    --------
+    >>> from stance import compare
+    >>> [axis.name for axis in compare.load_axes("corpora/nagorno-karabakh-2020")]
+    ['harm', 'escalation', 'legitimacy', 'aggression']
     """
     source = "corpus config"
     if corpus_config is None:
@@ -188,6 +194,19 @@ def frame_axes(statements: pd.DataFrame, vectors: Any, axes: Any = None, by: str
 
     Returns:
         A :class:`FrameAxes` with tables ``positions``, ``biases`` and ``axes``.
+
+    Examples
+    --------
+    >>> import stance
+    >>> from stance import compare
+    >>> corpus = stance.read_corpus("corpora/nagorno-karabakh-2020")
+    >>> statements = stance.extract_statements(corpus, progress=False)
+    >>> vectors = stance.embed(statements)
+    >>> fa = compare.frame_axes(statements, vectors, compare.load_axes(corpus), by="side")
+    >>> fa.axes["axis"].tolist()
+    ['harm', 'escalation', 'legitimacy', 'aggression']
+    >>> len(fa.positions) == 4 * len(statements)     # one position per statement and axis
+    True
     """
     where = f"frame_axes(by={by!r})"
     chosen = B.check_inputs(statements, by, where, unit=unit, n_boot=n_boot, groups=groups)

@@ -150,6 +150,29 @@ def framing_test(statements: pd.DataFrame, vectors: Any, a: Any, b: Any, by: str
         (``statistic`` requested), ``metric``, ``unit``, ``statistic`` (observed energy distance,
         or centroid distance), ``p_value``, ``n_perm`` (permutations used), ``exact``, ``n_a``,
         ``n_b``, ``units_a``, ``units_b``, ``small_n``. Bins where a group is absent get NaN.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> statements = pd.DataFrame({
+    ...     "article_id": ["a1", "a1", "a2", "a2", "a3", "a3", "a4", "a4"],
+    ...     "side": ["armenia", "azerbaijan"] * 4,
+    ...     "frame": [0, 1, 0, 1, 0, 0, 1, 1],
+    ...     "date": pd.to_datetime(["2020-10-01"] * 2 + ["2020-10-03"] * 2
+    ...                            + ["2020-10-09"] * 2 + ["2020-10-12"] * 2),
+    ...     "text": ["civilians were killed in the shelling", "military targets were destroyed",
+    ...              "the shelling of civilians must stop", "our army destroyed enemy positions",
+    ...              "civilians fled the city", "the city was shelled again",
+    ...              "the army advanced and took positions", "military positions were taken"]})
+    >>> vectors = np.random.default_rng(0).normal(size=(8, 16))
+    >>> vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    >>> from stance import compare
+    >>> test = compare.framing_test(statements, vectors, "armenia", "azerbaijan", seed=0)
+    >>> test[["a", "b", "unit", "units_a", "units_b"]].values.tolist()
+    [['armenia', 'azerbaijan', 'article', 4, 4]]
+    >>> bool(0 < test.loc[0, "p_value"] <= 1)
+    True
     """
     where = f"framing_test(a={a!r}, b={b!r}, by={by!r})"
     if statistic not in STATISTICS:

@@ -88,6 +88,29 @@ def distinctive_terms(statements: pd.DataFrame, a: Any, b: Any, by: str = "side"
         Columns ``term``, ``count_a``, ``count_b``, ``freq`` (``count_a + count_b``), ``prior``
         (``alpha_w``), ``log_odds`` (``delta_w``), ``z``, ``favours`` (``a`` or ``b``), sorted by
         ``z`` from most ``a``-like to most ``b``-like (ties by term).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> statements = pd.DataFrame({
+    ...     "article_id": ["a1", "a1", "a2", "a2", "a3", "a3", "a4", "a4"],
+    ...     "side": ["armenia", "azerbaijan"] * 4,
+    ...     "frame": [0, 1, 0, 1, 0, 0, 1, 1],
+    ...     "date": pd.to_datetime(["2020-10-01"] * 2 + ["2020-10-03"] * 2
+    ...                            + ["2020-10-09"] * 2 + ["2020-10-12"] * 2),
+    ...     "text": ["civilians were killed in the shelling", "military targets were destroyed",
+    ...              "the shelling of civilians must stop", "our army destroyed enemy positions",
+    ...              "civilians fled the city", "the city was shelled again",
+    ...              "the army advanced and took positions", "military positions were taken"]})
+    >>> vectors = np.random.default_rng(0).normal(size=(8, 16))
+    >>> vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    >>> from stance import compare
+    >>> terms = compare.distinctive_terms(statements, "armenia", "azerbaijan")
+    >>> terms[["term", "count_a", "count_b", "favours"]].head(2)
+            term  count_a  count_b  favours
+    0  civilians        3        0  armenia
+    1   shelling        2        0  armenia
     """
     where = f"distinctive_terms(a={a!r}, b={b!r}, by={by!r})"
     B.check_columns(statements, [by, text_col], where)

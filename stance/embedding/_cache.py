@@ -87,6 +87,18 @@ class EmbeddingCache:
 
     The folder must be on a local file system (SQLite's WAL needs shared memory; network file
     systems are not supported).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from stance import EmbeddingCache
+    >>> from stance.embedding import text_key
+    >>> cache = EmbeddingCache(tempfile.mkdtemp())
+    >>> key = text_key("a ceasefire now")
+    >>> cache.put_many("model-fingerprint", [(key, np.ones(4, dtype=np.float32))])
+    >>> len(cache), cache.get_many("model-fingerprint", [key])[key].tolist()
+    (1, [1.0, 1.0, 1.0, 1.0])
     """
 
     def __init__(self, cache_dir: str | Path | None = None) -> None:

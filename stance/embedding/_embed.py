@@ -356,6 +356,16 @@ def embed(statements_or_texts: pd.DataFrame | pd.Series | Sequence[str], model: 
     ``model``: None for the bundled all-MiniLM-L6-v2, a sentence-transformers name or folder, or a
     loaded model. ``cache_dir`` overrides the cache folder; ``use_cache=False`` skips the cache.
     ``progress``: show a tqdm bar (None: only when more than 500 texts must be encoded).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import stance
+    >>> vectors = stance.embed(["we call for a ceasefire", "an immediate cessation of hostilities"])
+    >>> vectors.shape, vectors.dtype
+    ((2, 384), dtype('float32'))
+    >>> bool(np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5))
+    True
     """
     texts = _as_texts(statements_or_texts)
     if batch_size < 1:

@@ -110,7 +110,18 @@ def score_statements(statements: pd.DataFrame, gold: dict[str, dict] | str | Pat
     narration false positives, and the misses and wrong sides (for review).
 
     ``skip_flag="damaged"`` also leaves out predictions with that flag (the gold leaves out
-    damaged statements; the shared scorer counts such predictions as false positives)."""
+    damaged statements; the shared scorer counts such predictions as false positives).
+
+    Examples
+    --------
+    >>> import stance
+    >>> from stance.extract import score_statements
+    >>> corpus = stance.read_corpus("corpora/nagorno-karabakh-2020")
+    >>> statements = stance.extract_statements(corpus, progress=False)
+    >>> scores = score_statements(statements, "corpora/nagorno-karabakh-2020/gold")
+    >>> {"precision", "recall", "f1", "side_accuracy", "end_to_end_f1"} <= set(scores)
+    True
+    """
     if not isinstance(gold, dict):
         gold = load_gold(gold)
     if skip_flag:

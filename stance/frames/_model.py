@@ -71,6 +71,20 @@ class FrameModel(BaseEstimator):
     assign_threshold: for ``transform``; see the module docstring.
     random_state: seed of the reducer (UMAP).
     text_column: column of ``statements`` holding the text.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from stance import FrameModel
+    >>> rng = np.random.default_rng(0)
+    >>> centres = rng.normal(size=(2, 32))
+    >>> vectors = np.vstack([c + 0.1 * rng.normal(size=(6, 32)) for c in centres])
+    >>> texts = ["the army shelled the city"] * 6 + ["talks on a ceasefire began"] * 6
+    >>> model = FrameModel().fit(texts, vectors)
+    >>> model.frames_["size"].tolist()
+    [6, 6]
+    >>> model.statements_["frame"].tolist()
+    [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1]
     """
 
     def __init__(self, reducer: Any = "auto", clusterer: Any = "auto", *,

@@ -132,7 +132,19 @@ def read_corpus(path: str | Path | None = None, *, strict: bool = False,
 
     ``path`` defaults to :func:`stance.config.default_corpus_path`. ``speakers`` overrides the
     registry file named in ``corpus.yaml``. With ``strict=True`` the first problem raises
-    :class:`CorpusError`; otherwise problems are listed in ``corpus.report`` and the rest loads."""
+    :class:`CorpusError`; otherwise problems are listed in ``corpus.report`` and the rest loads.
+
+    Examples
+    --------
+    >>> import stance
+    >>> corpus = stance.read_corpus("corpora/nagorno-karabakh-2020")
+    >>> corpus.articles["article_id"].tolist()
+    ['2020-10-05_nk-war-second-week']
+    >>> corpus.report.skipped     # every skipped file would be listed with its reason
+    []
+    >>> "sentence_space" in set(corpus.repairs["kind"])
+    True
+    """
     if path is None:
         from stance.config import default_corpus_path
 

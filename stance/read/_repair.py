@@ -690,6 +690,17 @@ def repair_text(raw: str) -> Repaired:
     Returns a :class:`Repaired` whose ``edits`` list every repair and flag (sorted by position)
     and whose :meth:`~Repaired.to_raw` maps any offset of the repaired text back to ``raw``.
     Deterministic; the word statistics load on first use (about a second).
+
+    Examples
+    --------
+    >>> from stance import repair_text
+    >>> fixed = repair_text("the side.Baku said thatAzerbaijan's army")
+    >>> fixed.text
+    "the side. Baku said that Azerbaijan's army"
+    >>> [edit.kind for edit in fixed.edits]
+    ['sentence_space', 'damaged', 'case_space']
+    >>> fixed.to_raw(len(fixed.text))   # an offset of the repaired text in the raw text
+    40
     """
     if not isinstance(raw, str):
         raise TypeError(f"repair_text expects a str, got {type(raw).__name__}")

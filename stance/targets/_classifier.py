@@ -59,6 +59,17 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         classes_: the labels, sorted.
         calibrated_: True when probabilities come from ``CalibratedClassifierCV``.
         model_: the fitted scikit-learn estimator.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from stance import StanceClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.vstack([rng.normal(1.0, 0.3, (12, 8)), rng.normal(-1.0, 0.3, (12, 8))])
+    >>> y = ["supports"] * 12 + ["none"] * 12
+    >>> clf = StanceClassifier().fit(X, y)
+    >>> [str(label) for label in clf.predict(X[[0, -1]])]
+    ['supports', 'none']
     """
 
     def __init__(self, C: float = 1.0, class_weight: str | None = "balanced",

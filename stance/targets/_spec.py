@@ -112,7 +112,18 @@ def load_targets(config: Mapping[str, Any] | Sequence[Any] | None,
                  source: str = "corpus.yaml") -> list[Target]:
     """The targets of a corpus: ``config`` is the parsed corpus.yaml (``Corpus.config``), its
     ``targets`` list, or None (no targets). Raises :class:`TargetError` naming ``source``, the
-    target and the field for malformed entries and duplicate names."""
+    target and the field for malformed entries and duplicate names.
+
+    Examples
+    --------
+    >>> import stance
+    >>> from stance.targets import load_targets
+    >>> corpus = stance.read_corpus("corpora/nagorno-karabakh-2020")
+    >>> [target.name for target in load_targets(corpus.config)]
+    ['ceasefire', 'civilian_attacks', 'foreign_support_azerbaijan', 'foreign_support_armenia']
+    >>> sorted(load_targets(corpus.config)[0].positions)
+    ['rejects_or_conditions', 'supports']
+    """
     if config is None:
         return []
     if isinstance(config, Mapping):

@@ -58,6 +58,19 @@ def zero_shot_stance(statements: pd.DataFrame, vectors: Any, targets: Sequence[T
 
     Returns a table of :data:`STANCE_COLUMNS`, one row per statement and target (targets in order,
     statements in table order).
+
+    Examples
+    --------
+    >>> import stance
+    >>> from stance.targets import load_targets
+    >>> corpus = stance.read_corpus("corpora/nagorno-karabakh-2020")
+    >>> statements = stance.extract_statements(corpus, progress=False)
+    >>> vectors = stance.embed(statements)
+    >>> placed = stance.zero_shot_stance(statements, vectors, load_targets(corpus.config))
+    >>> placed.columns.tolist()[:5]
+    ['statement_id', 'target', 'relevance', 'relevant', 'position']
+    >>> len(placed) == 4 * len(statements)     # one row per statement and target
+    True
     """
     if "statement_id" not in statements.columns:
         raise ValueError("zero_shot_stance: statements table needs a 'statement_id' column")
