@@ -185,8 +185,10 @@ def test_the_public_api_has_examples():
 def test_docstring_examples_run(module, name, monkeypatch):
     """The examples of the API reference run and print what they show, from the repo root."""
     monkeypatch.chdir(ROOT)
-    obj = getattr(importlib.import_module(module), name)
-    tests = doctest.DocTestFinder(recurse=False).find(obj, f"{module}.{name}", globs={})
+    mod = importlib.import_module(module)
+    obj = getattr(mod, name)
+    # the module's own names are in scope, as with ``python -m doctest`` and pytest's doctests
+    tests = doctest.DocTestFinder(recurse=False).find(obj, f"{module}.{name}", globs=vars(mod).copy())
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
     for test in tests:
         runner.run(test)

@@ -106,8 +106,10 @@ def extract_statements(corpus_or_articles: Any, *, registry=None, nlp=None,
     Examples
     --------
     >>> import pandas as pd
-    >>> arts = pd.DataFrame({"article_id": ["a"], "date": ["2020-10-05"], "title": [""],
-    ...                      "text": ['"We will respond," the minister said.']})
+    >>> from stance import tables
+    >>> arts = pd.DataFrame([{**dict.fromkeys(tables.ARTICLE_COLUMNS, ""), "article_id": "a",
+    ...                       "date": pd.Timestamp("2020-10-05"),
+    ...                       "text": '"We will respond," the minister said.'}])
     >>> extract_statements(arts, progress=False)["text"].tolist()
     ['We will respond,']
     """

@@ -93,9 +93,9 @@ def read_brat(folder: str | Path) -> list[Annotated]:
 
     Examples
     --------
-    >>> docs = read_brat("../shared/eval/polnear/data/dev")  # doctest: +SKIP
-    >>> docs[0].spans[:2]  # doctest: +SKIP
-    [(0, 12, 'SOURCE'), (13, 17, 'CUE')]
+    >>> docs = read_brat("tests/fixtures/polnear/dev")
+    >>> docs[0].name, docs[0].spans[:2]
+    ('alpha_2020-01-01_bridge', [(50, 80, 'CONTENT'), (26, 44, 'SOURCE')])
     """
     folder = Path(folder)
     text_dir = folder / "text" if (folder / "text").is_dir() else folder
@@ -143,8 +143,8 @@ def read_gold(folder: str | Path, texts: str | Path | None = None) -> list[Annot
 
     Examples
     --------
-    >>> docs = read_gold("corpora/nagorno-karabakh-2020/gold")  # doctest: +SKIP
-    >>> sorted({label for _, _, label in docs[0].spans})  # doctest: +SKIP
+    >>> docs = read_gold("tests/fixtures/tagger")
+    >>> sorted({label for _, _, label in docs[0].spans})
     ['CONTENT', 'CUE', 'SOURCE']
     """
     folder = Path(folder)
@@ -237,9 +237,11 @@ def read_gum(folder: str | Path, genres: Sequence[str] = GUM_GENRES,
 
     Examples
     --------
-    >>> docs = read_gum("/path/to/gum")  # doctest: +SKIP
-    >>> docs[0].name  # doctest: +SKIP
-    'GUM_interview_ants'
+    A GUM checkout has ``rst/dependencies/`` and ``dep/``; any other folder is refused:
+
+    >>> read_gum("tests/fixtures/tagger")
+    Traceback (most recent call last):
+    FileNotFoundError: tests/fixtures/tagger: not a GUM checkout (needs rst/dependencies/ and dep/)
     """
     folder = Path(folder)
     rsd_dir, dep_dir = folder / "rst" / "dependencies", folder / "dep"
@@ -346,8 +348,8 @@ def read_any(path: str | Path) -> list[Annotated]:
 
     Examples
     --------
-    >>> read_any("corpora/nagorno-karabakh-2020/gold")[0].name  # doctest: +SKIP
-    '2020-10-05_nk-war-second-week'
+    >>> [doc.name for doc in read_any("tests/fixtures/tagger")]
+    ['2021-03-01_fixture-briefing']
     """
     path = Path(path)
     if not path.is_dir():

@@ -73,9 +73,16 @@ class FigureTables(Mapping[str, pd.DataFrame]):
 
     Examples
     --------
-    >>> figs = stance.figures.figure_tables(statements, vectors, frames, registry)  # doctest: +SKIP
-    >>> figs["speaker_similarity"].head()                                          # doctest: +SKIP
-    >>> fig = figs.plot("speaker_similarity", registry)                            # doctest: +SKIP
+    >>> import pandas as pd
+    >>> figs = FigureTables(tables={"frame_shares": pd.DataFrame({"share": [0.5]})},
+    ...                     contrast=("armenia", "azerbaijan"))
+    >>> list(figs), len(figs), figs.contrast
+    (['frame_shares'], 1, ('armenia', 'azerbaijan'))
+    >>> figs["frame_shares"]["share"].tolist()
+    [0.5]
+
+    ``stance.figures.figure_tables(statements, vectors, frames, registry)`` computes every
+    figure's table; ``figs.plot(name, registry)`` then draws one of them.
     """
 
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)

@@ -199,7 +199,7 @@ def read_corpus_yaml(path: str | Path) -> dict[str, Any]:
     Examples
     --------
     >>> from stance.read import read_corpus_yaml
-    >>> read_corpus_yaml("corpora/nagorno-karabakh-2020")["name"]  # doctest: +SKIP
+    >>> read_corpus_yaml("corpora/nagorno-karabakh-2020")["name"]
     'nagorno-karabakh-2020'
     """
     file = corpus_yaml_path(path)
