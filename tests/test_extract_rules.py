@@ -206,3 +206,47 @@ def test_pronouns_across_quotations_and_embedded_speakers(nlp, registry):
     assert st.loc[st["text"] == "Northland wanted peace", "speaker"].tolist() == ["north-vale"]
     after = find(st, "Southland would wait for proof")
     assert (after.mention, after.speaker) == ("He", "south-reyes") and "coref" in after["flags"]
+
+
+# ------------------------------------------------------------------------ reprinted statements
+
+@pytest.fixture(scope="module")
+def blocks(nlp, registry):
+    text = (FX / "statement_blocks.txt").read_text(encoding="utf-8")
+    return run(nlp, registry, {"b": text})
+
+
+@pytest.mark.parametrize("sentence, speaker, cue", [
+    ("Three civilians were killed and twelve were wounded.", "south-mfa", "said in a statement"),
+    ("We call on the international community to hold Northland responsible for these crimes.",
+     "south-mfa", "said in a statement"),
+    ("Southland will defend its citizens by every lawful means.", "south-mfa",
+     "said in a statement"),
+    ("The enemy attacked our positions near the dam at dawn.", "north-mod", "according to"),
+    ("The attack was repelled and the enemy suffered heavy losses.", "north-mod",
+     "according to"),
+    ("Northland has always stood for peace in the valley.", "north-vale", "full text"),
+    ("Our army will not cross the river unless it is attacked.", "north-vale", "full text"),
+])
+def test_reprinted_statements_are_the_issuers_sentence_by_sentence(blocks, sentence, speaker,
+                                                                    cue):
+    row = find(blocks, sentence)
+    assert row.text == sentence
+    assert (row.speaker, row.kind, row.cue) == (speaker, "direct", cue)
+    assert "block" in row["flags"]
+
+
+def test_a_statement_block_ends_where_narration_resumes(blocks):
+    # "Earlier, X said ...", a heading, and a sentence that reports someone else end a block
+    assert find(blocks, "Northland had fired only at military targets").speaker == "north-vale"
+    assert find(blocks, "the situation remained tense").speaker == "north-lind"
+    for narration in ("Heavy rain fell", "Many roads were flooded", "Fighting continues",
+                      "The bridge over the river was closed", "The delegations left"):
+        assert not blocks["text"].str.contains(narration).any(), narration
+    # a sentence of the block that another rule attributes keeps that rule's reading
+    own = find(blocks, "the shelling of Port Sud")
+    assert own.speaker == "south-mfa" and "block" not in own["flags"]
+    # a block in quotation marks is a quotation, not a reprint
+    quoted = find(blocks, "Southland will not sign a text written in Nordburg")
+    assert quoted.speaker == "south-reyes" and "block" not in quoted["flags"]
+    assert blocks["flags"].str.contains("block").sum() == 7

@@ -9,6 +9,8 @@ and applies rules over the dependency parse:
   "according to X" (:mod:`stance.extract._rules`);
 - communicative acts ("released footage showing ...");
 - headlines that attribute ("Hajiyev: ...", "..., says X"), flagged ``headline``;
+- reprinted statements ("X said in a statement:", "According to X:", "Full text:" and the
+  paragraphs after), sentence by sentence, flagged ``block`` (:mod:`stance.extract._blocks`);
 - authored text: in an article whose author is known, its own sentences;
 
 then resolves each speaker mention through the registry with coreference

@@ -11,6 +11,7 @@ import pandas as pd
 
 from stance import tables
 from stance.extract import _lexicon as lx
+from stance.extract._blocks import statement_blocks
 from stance.extract._coref import Resolved, Resolver
 from stance.extract._direct import direct_quotes
 from stance.extract._layout import headline_lines, list_blocks, signed_quotes, speaker_lines
@@ -213,7 +214,9 @@ def _rule_candidates(doc, text: str, quotes: list[Quote], lines) -> list[Candida
     cands += noun_cues(doc, quotes)
     cands += list_blocks(doc)
     cands += agentless(doc, quotes)
-    return _dedupe(doc, cands, quotes)
+    cands = _dedupe(doc, cands, quotes)
+    blocks, superseded = statement_blocks(doc, quotes, cands)
+    return [c for k, c in enumerate(cands) if k not in superseded] + blocks
 
 
 def extract_article(doc, article, registry=None,

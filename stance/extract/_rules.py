@@ -19,7 +19,7 @@ from stance.extract._quotes import Quote
 CONFIDENCE = {
     "direct": 0.9, "direct_adjacent": 0.65, "indirect": 0.8, "according": 0.8, "act": 0.7,
     "publish": 0.75, "headline": 0.7, "authored": 0.6, "mixed": 0.85, "list": 0.6,
-    "agentless": 0.5, "transcript": 0.75,
+    "agentless": 0.5, "transcript": 0.75, "block": 0.7,
     # the learned tagger (stance.extract._tagger): speaker from the parse, or from its own span
     "model": 0.6, "model_span": 0.5,
 }
