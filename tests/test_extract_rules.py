@@ -216,22 +216,25 @@ def blocks(nlp, registry):
     return run(nlp, registry, {"b": text})
 
 
-@pytest.mark.parametrize("sentence, speaker, cue", [
+@pytest.mark.parametrize("statement, speaker, cue", [
+    # the paragraph's sentences that no other rule attributes (the first is the ministry's
+    # condemnation, a reported statement of its own)
     ("Three civilians were killed and twelve were wounded.", "south-mfa", "said in a statement"),
     ("We call on the international community to hold Northland responsible for these crimes.",
      "south-mfa", "said in a statement"),
     ("Southland will defend its citizens by every lawful means.", "south-mfa",
      "said in a statement"),
-    ("The enemy attacked our positions near the dam at dawn.", "north-mod", "according to"),
-    ("The attack was repelled and the enemy suffered heavy losses.", "north-mod",
-     "according to"),
-    ("Northland has always stood for peace in the valley.", "north-vale", "full text"),
-    ("Our army will not cross the river unless it is attacked.", "north-vale", "full text"),
+    (("The enemy attacked our positions near the dam at dawn. The attack was repelled and the "
+     "enemy suffered heavy losses."), "north-mod", "according to"),
+    (("Northland has always stood for peace in the valley. Our army will not cross the river "
+     "unless it is attacked."), "north-vale", "full text"),
+    (("Two drones were shot down over the dam on Sunday. The wreckage was found near the "
+     "village of Eastmere."), "north-lind", "said in a statement"),
 ])
-def test_reprinted_statements_are_the_issuers_sentence_by_sentence(blocks, sentence, speaker,
-                                                                    cue):
-    row = find(blocks, sentence)
-    assert row.text == sentence
+def test_reprinted_statements_are_the_issuers_paragraph_by_paragraph(blocks, statement,
+                                                                     speaker, cue):
+    row = find(blocks, statement)
+    assert row.text == statement
     assert (row.speaker, row.kind, row.cue) == (speaker, "direct", cue)
     assert "block" in row["flags"]
 
@@ -240,8 +243,13 @@ def test_a_statement_block_ends_where_narration_resumes(blocks):
     # "Earlier, X said ...", a heading, and a sentence that reports someone else end a block
     assert find(blocks, "Northland had fired only at military targets").speaker == "north-vale"
     assert find(blocks, "the situation remained tense").speaker == "north-lind"
+    # so do narration in the past tense ("The statement was read out ...", "Lind was appointed
+    # ...") and a sentence with its own speaker
+    assert find(blocks, "launched from a truck").mention == "officials"
     for narration in ("Heavy rain fell", "Many roads were flooded", "Fighting continues",
-                      "The bridge over the river was closed", "The delegations left"):
+                      "The bridge over the river was closed", "The delegations left",
+                      "read out on state television", "greeted by crowds",
+                      "Lind was appointed"):
         assert not blocks["text"].str.contains(narration).any(), narration
     # a sentence of the block that another rule attributes keeps that rule's reading
     own = find(blocks, "the shelling of Port Sud")
@@ -249,4 +257,4 @@ def test_a_statement_block_ends_where_narration_resumes(blocks):
     # a block in quotation marks is a quotation, not a reprint
     quoted = find(blocks, "Southland will not sign a text written in Nordburg")
     assert quoted.speaker == "south-reyes" and "block" not in quoted["flags"]
-    assert blocks["flags"].str.contains("block").sum() == 7
+    assert blocks["flags"].str.contains("block").sum() == 6

@@ -8,14 +8,19 @@ then the statement's paragraphs without quotation marks.
 Introductions: a verb of saying with a speaker and no content of its own ("X said in a
 statement:", "X's statement reads:", "X issued the following statement:", "X said the
 following:"), "According to X:", and "Full text:" / "The full text of the statement:" (the
-speaker is the one of the statement just before). Each sentence of the block is the speaker's
-(kind ``direct``, flag ``block``): the words are the issuer's own, set off by the colon instead
-of quotation marks. A block opened by a quotation mark is left to the quotation rules.
+speaker is the one of the statement just before). Every sentence of the block is the
+speaker's (kind ``direct``, flag ``block``): the words are the issuer's own, set off by the colon
+instead of quotation marks. As for a quotation over several paragraphs, each paragraph is one
+statement (its sentences that no other rule attributes, joined where adjacent; ``UNIT =
+"sentence"`` gives one per sentence). A block opened by a quotation mark is left to the
+quotation rules.
 
 The block ends at the end of the text; at a line without a sentence (a heading, a separator,
 "Read more"); at a paragraph that opens as narration does ("Earlier, ...", "Meanwhile", "The
-statement came ..."); at a paragraph whose first sentence reports someone else ("Pashinyan said
-...": narration has resumed); at the next introduction; or after ``MAX_PARAGRAPHS`` paragraphs.
+statement came ...", a parenthesis); at a paragraph whose first sentence reports someone else
+("Pashinyan said ...": narration has resumed); after its first paragraph, at one in the past
+tense with no first or second person and no present or future ("He was taken to hospital."); at
+the next introduction; or after ``MAX_PARAGRAPHS`` paragraphs.
 A sentence inside the block that another rule already attributes stays that rule's, except one
 whose speaker is the block's "we" or "I", which becomes the block's.
 """
@@ -33,6 +38,9 @@ from stance.extract._rules import Candidate, in_quote, is_cue, subject_of
 
 #: the longest block, in paragraphs
 MAX_PARAGRAPHS = 15
+#: one statement per "paragraph" of the block (its sentences that no other rule attributes,
+#: joined where adjacent), as for a multi-paragraph quotation; or one per "sentence"
+UNIT = "paragraph"
 #: verbs that introduce a statement with a colon, besides the verbs of saying
 INTRO_VERBS = frozenset({"read", "say", "state", "write", "declare", "add", "note", "tweet",
                          "post", "announce", "continue"})
@@ -44,9 +52,11 @@ _FULL_TEXT = re.compile(
     r"(?:statement|declaration|communiqu[eé])\s+in\s+full)\b[^:\n]{0,80}:\s*$", re.IGNORECASE)
 _NARRATION = re.compile(
     r"^\s*(?:earlier|meanwhile|separately|previously|elsewhere|later|in\s+a\s+separate|"
-    r"in\s+another|the\s+(?:statement|release|communiqu[eé]|declaration)\s+(?:came|was|followed"
+    r"in\s+another|\(|the\s+(?:statement|release|communiqu[eé]|declaration)\s+(?:came|was|followed"
     r"|comes)|this\s+comes|it\s+comes|read\s+more|related|see\s+also)\b", re.IGNORECASE)
 _FIRST_PERSON = frozenset({"we", "i", "us", "our"})
+#: words of a speaker addressing an audience: a paragraph with one is no narration
+_SPEECH_PERSONS = frozenset({"we", "i", "us", "our", "ours", "me", "my", "mine", "you", "your"})
 _OWN_EVIDENCE = frozenset({"direct", "direct_adjacent", "indirect", "according", "act",
                            "publish", "transcript"})
 
@@ -186,13 +196,36 @@ def statement_blocks(doc: Doc, quotes: list[Quote], cands: list[Candidate]
             sents = [s for s in doc.sents if pa <= s.start_char < pb]
             if not sents or _opens_narration(doc, sents[0], doc[head_i], cands):
                 break
-            for s in sents:
-                cand = _sentence(doc, s, cands, drop, (ma, mb), head_i, cue)
-                if cand is not None:
-                    out.append(cand)
+            if paragraphs and _narration_paragraph(sents):
+                break
+            own = [c for c in (_sentence(doc, s, cands, drop, (ma, mb), head_i, cue)
+                               for s in sents) if c is not None]
+            out.extend(own if UNIT == "sentence" else _runs(text, own))
             paragraphs += 1
             k += 1
     return out, drop
+
+
+def _narration_paragraph(sents: list[Span]) -> bool:
+    """A paragraph in the past tense with no first or second person and no present or
+    future: the journalist's narration after the statement ("He was taken to hospital.")."""
+    toks = [t for s in sents for t in s]
+    if any(t.lower_ in _SPEECH_PERSONS for t in toks):
+        return False
+    return not any(t.tag_ in ("VBP", "VBZ", "MD") or t.tag_ == "VB" and t.dep_ == "ROOT"
+                   for t in toks)
+
+
+def _runs(text: str, own: list[Candidate]) -> list[Candidate]:
+    """Adjacent sentence candidates of one paragraph joined into one (only spaces between)."""
+    out: list[Candidate] = []
+    for c in own:
+        last = out[-1] if out else None
+        if last is not None and not text[last.end:c.start].strip():
+            last.end = last.sent_end = c.end
+            continue
+        out.append(c)
+    return out
 
 
 def _sentence(doc: Doc, s: Span, cands: list[Candidate], drop: set[int],
