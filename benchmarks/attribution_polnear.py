@@ -2,7 +2,7 @@
 
     python benchmarks/attribution_polnear.py [--data DIR] [--split dev|test|train] [--limit N]
                                              [--errors FILE] [--tagger NAME=DIR ...]
-                                             [--speed N] [--no-textacy]
+                                             [--speed N] [--no-textacy] [--cache DIR]
 
 Reads PolNeAR (default ``../shared/eval/polnear/data``, split ``dev``; any copy of the same
 layout via ``--data``), runs ``stance.extract_statements`` on each article's exact text, and
@@ -111,15 +111,16 @@ def recall_by_cue(articles: Sequence[PolnearArticle], scores: dict[str, Attribut
     return out
 
 
-def run_textacy(articles: Sequence[PolnearArticle], nlp: Any) -> tuple[dict, dict, float, int]:
-    """textacy's direct_quotations on the same pipeline's docs."""
+def run_textacy(articles: Sequence[PolnearArticle], docs: Sequence
+                ) -> tuple[dict, dict, float, int]:
+    """textacy's direct_quotations on the same pipeline's docs (its seconds exclude the
+    parse, shared with the methods)."""
     from tqdm import tqdm
 
     t0 = time.perf_counter()
     preds: dict[str, list[Predicted]] = {}
     rows: dict[str, list[dict]] = {}
     fallbacks = 0
-    docs = nlp.pipe((a.text for a in articles), batch_size=16)
     for a, doc in tqdm(zip(articles, docs), total=len(articles), desc="textacy", file=sys.stderr,
                        disable=len(articles) < 5):
         quotes, fell_back = textacy_quotes(doc)
@@ -241,12 +242,38 @@ def by_kind(score: AttributionScore, kinds: dict[tuple[str, int], str],
     return out
 
 
-def parse_all(articles: Sequence[PolnearArticle], nlp: Any) -> list:
-    """The main spaCy parse of every article (shared by all methods)."""
+def _parse_key(text: str, nlp: Any) -> str:
+    """Cache key of one parse: the text and the spaCy pipeline (name, version, components)."""
+    import hashlib
+
+    meta = f"{nlp.meta.get('name')}-{nlp.meta.get('version')}-{','.join(nlp.pipe_names)}"
+    return hashlib.sha256((meta + "\x00" + text).encode("utf-8")).hexdigest()
+
+
+def parse_all(articles: Sequence[PolnearArticle], nlp: Any, cache: Path | None = None) -> list:
+    """The main spaCy parse of every article (shared by all methods); with ``cache``, each
+    parse is read from or written to ``cache/parses/<key>.spacy`` (a DocBin: keep the folder
+    outside the repository, it holds the third-party texts)."""
+    from spacy.tokens import DocBin
     from tqdm import tqdm
 
-    return list(tqdm(nlp.pipe((a.text for a in articles), batch_size=16), total=len(articles),
-                     desc="parse", file=sys.stderr, disable=len(articles) < 5))
+    folder = cache / "parses" if cache is not None else None
+    docs: list = [None] * len(articles)
+    keys = [_parse_key(a.text, nlp) for a in articles]
+    if folder is not None:
+        for k, key in enumerate(keys):
+            f = folder / f"{key}.spacy"
+            if f.exists():
+                docs[k] = next(iter(DocBin().from_disk(f).get_docs(nlp.vocab)))
+    todo = [k for k, d in enumerate(docs) if d is None]
+    parsed = nlp.pipe((articles[k].text for k in todo), batch_size=16)
+    for k, doc in tqdm(zip(todo, parsed), total=len(todo), desc="parse", file=sys.stderr,
+                       disable=len(todo) < 5):
+        docs[k] = doc
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+            DocBin(docs=[doc], store_user_data=False).to_disk(folder / f"{keys[k]}.spacy")
+    return docs
 
 
 def run_method(articles: Sequence[PolnearArticle], docs: Sequence, method: str,
@@ -271,22 +298,24 @@ def run_method(articles: Sequence[PolnearArticle], docs: Sequence, method: str,
     return preds, rows
 
 
-def run_methods(articles: Sequence[PolnearArticle], nlp: Any, models: dict[str, Any]
+def run_methods(articles: Sequence[PolnearArticle], nlp: Any, models: dict[str, Any],
+                docs: Sequence, parse_seconds: float, cache: Path | None = None
                 ) -> tuple[dict[str, Any], dict[str, tuple[AttributionScore, dict]]]:
-    """Scores of rules, and of tagger / both per tagger model, on the same parses; and each
-    method's score object and statement rows."""
+    """Scores of rules, and of tagger / both per tagger model, on the same parses ``docs``;
+    and each method's score object and statement rows. With ``cache``, tagger spans are kept
+    there between runs (their times then measure reading, not computing)."""
     from stance.extract import _tagger
 
     gold = {a.article_id: list(a.relations) for a in articles}
     kinds = gold_kinds(articles, nlp)
-    t0 = time.perf_counter()
-    docs = parse_all(articles, nlp)
-    out: dict[str, Any] = {"parse_seconds": round(time.perf_counter() - t0, 1)}
+    out: dict[str, Any] = {"parse_seconds": round(parse_seconds, 1),
+                           "parses_cached": cache is not None}
     kept: dict[str, tuple[AttributionScore, dict]] = {}
     runs: list[tuple[str, str, Any]] = [("rules", "rules", None)]
     for name, path in models.items():
         t0 = time.perf_counter()
-        tagged = _tagger.tag([a.text for a in articles], model=path, use_cache=False)
+        tagged = _tagger.tag([a.text for a in articles], model=path, use_cache=cache is not None,
+                             cache_dir=cache / "tagger" if cache is not None else None)
         seconds = time.perf_counter() - t0
         out[f"tagger_seconds:{name}"] = round(seconds, 1)
         out[f"model:{name}"] = {"path": str(_tagger.model_path(path)),
@@ -428,6 +457,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--speed", type=int, default=0, metavar="N",
                     help="time parse / rules / rules+tagger on the first N articles")
     ap.add_argument("--no-textacy", action="store_true", help="skip the textacy peer")
+    ap.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                    help="keep parses and tagger spans here between runs (outside the repo)")
     args = ap.parse_args(argv)
     data = args.data or POLNEAR_DIR
     try:
@@ -442,13 +473,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     nlp = load_nlp()
     gold = {a.article_id: list(a.relations) for a in articles}
     models = parse_models(args.tagger)
-    methods, kept = run_methods(articles, nlp, models)
+    t0 = time.perf_counter()
+    docs = parse_all(articles, nlp, args.cache)
+    methods, kept = run_methods(articles, nlp, models, docs, time.perf_counter() - t0,
+                                args.cache)
     s_ours, our_rows = kept["rules"]
     our_s = methods["parse_seconds"] + methods["rules"]["seconds_after_parse"]
     if args.no_textacy:
         peer, peer_rows, peer_s, fallbacks = {}, {}, 0.0, 0
     else:
-        peer, peer_rows, peer_s, fallbacks = run_textacy(articles, nlp)
+        peer, peer_rows, peer_s, fallbacks = run_textacy(articles, docs)
     s_peer = score_attribution(gold, peer)
 
     result = {
