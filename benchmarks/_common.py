@@ -7,6 +7,7 @@ gold sets are read at run time from ``../shared`` (next to the checkout) and nev
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -499,6 +500,14 @@ def cue_sentence_baseline(doc: Any, registry: Any) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------------------------
 # output
 # --------------------------------------------------------------------------------------------
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """Wilson score interval (95% by default) of a rate of ``k`` in ``n``, rounded to 4 places."""
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return round(centre - half, 4), round(centre + half, 4)
+
 
 def print_json(obj: Mapping[str, Any]) -> None:
     """Print the one JSON object a benchmark reports."""

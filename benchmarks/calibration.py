@@ -24,6 +24,7 @@ import math
 import os
 import sys
 import time
+from pathlib import Path
 
 # thousands of tiny matrix products: BLAS threads only contend (on a shared machine badly)
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -33,6 +34,9 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._common import wilson
 from stance.compare import framing_test
 
 DIM = 384
@@ -69,13 +73,6 @@ def simulate(rng: np.random.Generator, centers: np.ndarray, size: int, per_artic
     art_frames = frames[::per_article][:n_articles]
     events = _around(rng, centers[art_frames], noise=1.0)
     return _around(rng, np.repeat(events, per_article, axis=0), noise=0.8)
-
-
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return round(centre - half, 4), round(centre + half, 4)
 
 
 def run(scenario: str, sims: int, delta: float, args: argparse.Namespace,
