@@ -102,6 +102,40 @@ def test_candidates_link_the_cue_subject_and_drop_beliefs(nlp):
     assert c.evidence == "model" and "model" in c.flags and c.confidence < 0.8
 
 
+def test_cues_all_keeps_beliefs_flagged_nonspeech(nlp):
+    text = "The minister said the talks had failed. Analysts think the war will go on."
+    doc = nlp(text)
+    spans = [(0, 12, "SOURCE"), (13, 17, "CUE"), (18, 38, "CONTENT"),
+             (40, 48, "SOURCE"), (49, 54, "CUE"), (55, 73, "CONTENT")]
+    said, think = _tagger.candidates(doc, spans, cues="all")
+    assert "nonspeech" not in said.flags
+    assert text[think.start:think.end] == "the war will go on" and "nonspeech" in think.flags
+    assert doc[think.mention[0]:think.mention[1]].text == "Analysts"
+    with pytest.raises(ValueError, match="cues"):
+        _tagger.candidates(doc, spans, cues="beliefs")
+
+
+def test_an_infinitive_cue_takes_the_subject_of_its_verb(nlp):
+    text = "Republicans want to ask why he had issues."
+    doc = nlp(text)
+    cue = text.index("ask")
+    spans = [(cue, cue + 3, "CUE"), (cue + 4, len(text) - 1, "CONTENT")]
+    (c,) = _tagger.candidates(doc, spans)
+    assert doc[c.mention[0]:c.mention[1]].text == "Republicans"
+
+
+def test_a_cue_ending_with_a_colon_introduces_the_next_paragraph(nlp):
+    text = 'Caddell continued:\n\n"The health issue is a partisan issue."'
+    doc = nlp(text)
+    spans = [(0, 7, "SOURCE"), (8, 18, "CUE"), (21, len(text) - 1, "CONTENT")]
+    (c,) = _tagger.candidates(doc, spans)
+    assert c.cue == "continued:" and doc[c.mention[0]:c.mention[1]].text == "Caddell"
+    # without the colon a paragraph break still separates a cue from a content
+    plain = 'Caddell continued\n\n"The health issue is a partisan issue."'
+    assert _tagger.candidates(nlp(plain), [(0, 7, "SOURCE"), (8, 17, "CUE"),
+                                           (20, len(plain) - 1, "CONTENT")]) == []
+
+
 def test_candidates_join_fragments_around_an_interrupting_cue(nlp):
     text = '"We will hold," the general said, "every line."'
     doc = nlp(text)

@@ -76,7 +76,7 @@ def extract_statements(corpus_or_articles: Any, *, registry=None, nlp=None,
                        batch_size: int = 32,
                        progress: bool | Callable[[Iterable], Iterable] | None = None,
                        method: str | None = None, tagger_model=None,
-                       use_cache: bool = True) -> pd.DataFrame:
+                       use_cache: bool = True, cues: str = "speech") -> pd.DataFrame:
     """The statements table (``tables.STATEMENT_COLUMNS``) of a corpus or an articles table.
 
     Parameters
@@ -103,6 +103,11 @@ def extract_statements(corpus_or_articles: Any, *, registry=None, nlp=None,
         The tagger's model folder (default: ``$STANCE_TAGGER_MODEL``, else the shipped model).
     use_cache
         Read and write the tagger's spans in the cache (text hash + model fingerprint).
+    cues
+        ``"speech"`` (default): the tagger's statements hang on cues of speech only;
+        ``"all"``: also on its other cues (beliefs, perception, evidence: "thinks", "shows",
+        "found"), flagged ``nonspeech``, as PolNeAR counts attributions. The rules report
+        speech only either way.
 
     Examples
     --------
@@ -119,6 +124,10 @@ def extract_statements(corpus_or_articles: Any, *, registry=None, nlp=None,
         method = config.get("extraction") or DEFAULT_METHOD
     if method not in METHODS:
         raise ValueError(f"method {method!r}: use one of {', '.join(METHODS)}")
+    from stance.extract._tagger import CUE_CHOICES
+
+    if cues not in CUE_CHOICES:
+        raise ValueError(f"cues {cues!r}: use one of {', '.join(CUE_CHOICES)}")
     articles, registry, repairs = _articles_and_context(corpus_or_articles, registry)
     if nlp is None:
         from stance.extract._nlp import load_nlp
@@ -148,7 +157,8 @@ def extract_statements(corpus_or_articles: Any, *, registry=None, nlp=None,
         art = records[k]
         spans = [(a - off, b - off) for a, b in damaged.get(art["article_id"], [])]
         rows.extend(extract_article(doc, art, registry, spans, offset=off, method=method,
-                                    tagged=tagged[n] if tagged is not None else None))
+                                    tagged=tagged[n] if tagged is not None else None,
+                                    cues=cues))
     if not rows:
         return tables.empty_statements()
     out = pd.DataFrame(rows, columns=tables.STATEMENT_COLUMNS)
@@ -221,10 +231,11 @@ def _rule_candidates(doc, text: str, quotes: list[Quote], lines) -> list[Candida
 
 def extract_article(doc, article, registry=None,
                     damaged: list[tuple[int, int]] | None = None, offset: int = 0,
-                    method: str = "rules", tagged=None) -> list[dict]:
+                    method: str = "rules", tagged=None, cues: str = "speech") -> list[dict]:
     """Statements (rows of the statements table) of one parsed article (or of the piece of it
     that starts at character ``offset``; ``damaged`` spans are relative to the piece).
-    ``method`` as in :func:`extract_statements`; ``tagged``: the tagger's spans of this text."""
+    ``method`` and ``cues`` as in :func:`extract_statements`; ``tagged``: the tagger's spans of
+    this text."""
     text = doc.text
     if not text.strip():
         return []
@@ -234,7 +245,7 @@ def extract_article(doc, article, registry=None,
     if method != "rules":
         from stance.extract import _tagger
 
-        cands = _tagger.merge(cands, _tagger.candidates(doc, tagged or [], quotes), doc)
+        cands = _tagger.merge(cands, _tagger.candidates(doc, tagged or [], quotes, cues), doc)
     resolver = Resolver(doc, registry, outlet_names(str(article.get("source", ""))), quotes,
                         [(c.start, c.end) for c in cands])
     issuer = _issuer_name(article, registry, text if offset == 0 else "")

@@ -9,8 +9,10 @@ the extractor:
 - a CONTENT span, with the CONTENT span after it when only a CUE (and a SOURCE) stand between
   them ("A," he said, "B"), is one statement;
 - its CUE is the one inside it or the nearest beside it with no other content in between;
-- only speech cues make statements (verbs of saying, "according to", message nouns): PolNeAR and
-  GUM also annotate beliefs and evidence ("thinks", "shows"), which this toolkit leaves out;
+- each cue is labelled ``speech`` (verbs of saying, "according to", message nouns, a colon
+  after a name) or ``other`` (beliefs, perception, evidence: "thinks", "shows", "found"); only
+  speech makes statements by default: PolNeAR and GUM also annotate the others, which this
+  toolkit leaves out unless asked (``cues="all"``: they come flagged ``nonspeech``);
 - the speaker is linked through the main parse: the subject of the cue verb (inherited through
   coordination, as the rules do), the agent of a passive, the object of "according to"; else the
   tagger's own SOURCE span nearest the cue.
@@ -54,7 +56,10 @@ _NOT_SPEECH = frozenset({"believe", "think", "estimate", "hope", "fear", "agree"
 SPEECH_CUES = (lx.CLAUSE_VERBS | lx.OBJECT_VERBS | lx.ACT_VERBS | lx.STRONG_CUES |
                frozenset({"speak", "talk", "joke", "blast", "caution", "testify", "quote",
                           "cite", "interview", "remarks", "comment", "claim", "accusation",
-                          "call", "word", "statement", "announcement", "say"})) - _NOT_SPEECH
+                          "call", "word", "statement", "announcement", "say", "liken",
+                          "shout", "discuss", "continue", "read", "attack", "lash"})) - _NOT_SPEECH
+#: which cues make statements: speech only (the default), or every attribution the model tags
+CUE_CHOICES = ("speech", "all")
 
 
 def model_path(path: str | Path | None = None) -> Path:
@@ -201,12 +206,23 @@ def _cue_for(spans: list[tuple[int, int, str]], a: int, b: int, text: str) -> in
             d, lo, hi = s - b, b, s
         else:
             continue
-        if d >= dist or "\n\n" in text[lo:hi]:
+        if d >= dist or ("\n\n" in text[lo:hi] and not _introduces(text, s, e, a)):
             continue
         if any(lab == "CONTENT" and lo <= x < hi for x, _, lab in spans):
             continue
         best, dist = k, d
     return best
+
+
+def _introduces(text: str, cue_start: int, cue_end: int, content_start: int) -> bool:
+    """Whether the cue [cue_start, cue_end) introduces a content in a later paragraph: the cue
+    comes first and ends with a colon, then only white space and quotation marks ("He
+    continued:\n\n'...')."""
+    if cue_end > content_start:
+        return False
+    glue = (text[cue_start:cue_end].rstrip()[-1:] + text[cue_end:content_start]).strip(
+        " \n\t\"“'‘")
+    return glue == ":"
 
 
 def _cue_token(doc, s: int, e: int):
@@ -229,14 +245,33 @@ def is_speech(tok, cue_text: str) -> bool:
     >>> is_speech(doc[0], "said")
     True
     """
+    return cue_class(tok, cue_text) == "speech"
+
+
+def cue_class(tok, cue_text: str) -> str:
+    """``"speech"`` for a cue that reports speech (a verb of saying, "according to", a message
+    noun, the colon after a name), else ``"other"`` (a belief, a perception, evidence).
+
+    Examples
+    --------
+    >>> import spacy
+    >>> doc = spacy.blank("en")("shows")
+    >>> doc[0].lemma_ = "show"
+    >>> cue_class(doc[0], "shows"), cue_class(None, ":")
+    ('other', 'speech')
+    """
     low = " ".join(cue_text.lower().split())
-    if low.startswith("according to") or low in ("in a statement", "told"):
-        return True
+    if low.startswith("according to") or low in ("in a statement", "told", ":"):
+        return "speech"
     lemma = tok.lemma_.lower() if tok is not None else low
-    return lemma in SPEECH_CUES or low in SPEECH_CUES
+    return "speech" if lemma in SPEECH_CUES or low in SPEECH_CUES else "other"
 
 
-def _speaker_token(tok):
+#: dependencies of a cue whose speaker is the subject of its head verb
+_CONTROLLED = frozenset({"advcl", "xcomp"})
+
+
+def _speaker_token(tok, depth: int = 0):
     """The speaker's head token from the parse: subject, passive agent, object of
     'according to'."""
     if tok.lower_ == "according" or (tok.lower_ == "to" and tok.i and
@@ -256,6 +291,10 @@ def _speaker_token(tok):
             objs = [g for g in c.children if g.dep_ == "pobj"]
             if objs:
                 return objs[0]
+    if tok.dep_ in _CONTROLLED and tok.head is not tok and tok.head.pos_ in ("VERB", "AUX"):
+        # an infinitive or participle cue takes the subject of the verb it hangs on:
+        # "Republicans want to ask why ..." (subject_of already follows advcl participles)
+        return _speaker_token(tok.head, depth + 1) if depth < 3 else None
     return None
 
 
@@ -274,8 +313,9 @@ def _source_near(spans: list[tuple[int, int, str]], cue: int) -> int:
 
 
 def candidates(doc, spans: Sequence[tuple[int, int, str]],
-               quotes: Sequence[Quote] = ()) -> list[Candidate]:
-    """Statement candidates of one parsed text from the tagger's spans of the same text.
+               quotes: Sequence[Quote] = (), cues: str = "speech") -> list[Candidate]:
+    """Statement candidates of one parsed text from the tagger's spans of the same text; with
+    ``cues="all"`` also those of cues other than speech (flagged ``nonspeech``).
 
     Examples
     --------
@@ -285,6 +325,8 @@ def candidates(doc, spans: Sequence[tuple[int, int, str]],
     >>> doc.text[c.start:c.end], c.cue, c.evidence
     ('the talks had failed.', 'said', 'model')
     """
+    if cues not in CUE_CHOICES:
+        raise ValueError(f"cues {cues!r}: use one of {', '.join(CUE_CHOICES)}")
     text = doc.text
     spans = sorted((int(a), int(b), str(lab)) for a, b, lab in spans)
     out: list[Candidate] = []
@@ -295,7 +337,10 @@ def candidates(doc, spans: Sequence[tuple[int, int, str]],
         cs, ce, _ = spans[cue]
         cue_text = text[cs:ce]
         tok = _cue_token(doc, cs, ce)
-        if tok is None or not is_speech(tok, cue_text):
+        if tok is None:
+            continue
+        speech = is_speech(tok, cue_text)
+        if not speech and cues == "speech":
             continue
         evidence, mention, head = LINK_PARSE, None, None
         who = _speaker_token(tok)
@@ -318,7 +363,7 @@ def candidates(doc, spans: Sequence[tuple[int, int, str]],
                              mention, head, tok.i,
                              sents[0].start_char if sents else a,
                              sents[-1].end_char if sents else b,
-                             flags={"model"}))
+                             flags={"model"} if speech else {"model", "nonspeech"}))
     return out
 
 
