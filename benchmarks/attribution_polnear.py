@@ -303,6 +303,20 @@ def run_method(articles: Sequence[PolnearArticle], docs: Sequence, method: str,
     return preds, rows
 
 
+def untagged_misses(articles: Sequence[PolnearArticle], score: AttributionScore,
+                    tagged: Sequence) -> int:
+    """Missed gold statements where the tagger tagged no CONTENT covering 30% of the gold
+    content (misses the linking cannot be blamed for)."""
+    by_id = {a.article_id: (a, spans) for a, spans in zip(articles, tagged, strict=True)}
+    n = 0
+    for aid, i in score.misses:
+        a, spans = by_id[aid]
+        content = a.relations[i].content
+        need = 0.3 * (span_length(content) or 1)
+        n += not any(lab == "CONTENT" and overlap(content, s, e) >= need for s, e, lab in spans)
+    return n
+
+
 def run_methods(articles: Sequence[PolnearArticle], nlp: Any, models: dict[str, Any],
                 docs: Sequence, parse_seconds: float, cache: Path | None = None
                 ) -> tuple[dict[str, Any], dict[str, tuple[AttributionScore, dict]]]:
@@ -335,7 +349,10 @@ def run_methods(articles: Sequence[PolnearArticle], nlp: Any, models: dict[str, 
         score = score_attribution(gold, preds)
         kept[label] = (score, rows)
         model_rows = sum("model" in str(r.get("flags", "")) for rs in rows.values() for r in rs)
-        out[label] = {**score.summary(), "model_statements": model_rows,
+        extra = {}
+        if tagged is not None:
+            extra["misses_without_tagged_content"] = untagged_misses(articles, score, tagged)
+        out[label] = {**score.summary(), "model_statements": model_rows, **extra,
                       "seconds_after_parse": round(seconds, 1),
                       "by_kind": by_kind(score, kinds, rows)}
     scored = {k: v["end_to_end_f1"] for k, v in out.items() if isinstance(v, dict) and
