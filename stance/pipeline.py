@@ -38,6 +38,9 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "max_groups": 12,         # at most this many speakers (most statements) in speaker figures
     "max_sides": 4,           # at most this many sides in side figures (configured sides first)
     "speakers": None,         # registry file; None = the corpus's own (none if it has none)
+    "workers": 1,             # processes for the partition stages (extract + embed)
+    "scheduler": None,        # dask://HOST:PORT: run the partition stages on a Dask cluster
+    "partition_size": 200,    # articles per partition (stance.partitions)
 }
 
 #: keys of corpus.yaml that set run defaults
@@ -178,9 +181,14 @@ def _check_config(cfg: dict) -> None:
     bad = [f for f in cfg["formats"] if f not in ("png", "pdf", "svg")]
     if bad:
         raise ValueError(f"config 'formats': unsupported {bad}; use png, pdf, svg")
-    for key in ("seed", "n_boot", "min_statements", "max_groups", "max_sides"):
+    for key in ("seed", "n_boot", "min_statements", "max_groups", "max_sides", "workers",
+                "partition_size"):
         if not isinstance(cfg[key], int) or cfg[key] < 0:
             raise ValueError(f"config {key!r} must be a non-negative integer, got {cfg[key]!r}")
+    if cfg["workers"] < 1 or cfg["partition_size"] < 1:
+        raise ValueError("config 'workers' and 'partition_size' must be at least 1")
+    if cfg["scheduler"] is not None and not str(cfg["scheduler"]).startswith("dask://"):
+        raise ValueError(f"config 'scheduler' must be dask://HOST:PORT, got {cfg['scheduler']!r}")
     if cfg["sides"] is not None and (not isinstance(cfg["sides"], list) or len(cfg["sides"]) < 2):
         raise ValueError("config 'sides' must be a list of at least two side ids (or null)")
 
@@ -353,10 +361,32 @@ def _quiet_model_loading() -> None:
     hf_logging.disable_progress_bar()
 
 
+def _previous_run(out_dir: Path, cfg: dict, stage: _Stages) -> RunResult:
+    """The result of the last run into ``out_dir``, read back (nothing changed since)."""
+    import json
+
+    from stance.manifest import MANIFEST_NAME
+
+    manifest = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+    stage.detail("nothing changed since the last run into this folder (same inputs, settings, "
+                 "model, code and packages; outputs verified against manifest.json): "
+                 "no stage recomputed")
+    outputs = [out_dir / rel for rel in sorted(manifest.get("outputs", {}))]
+    outputs.append(out_dir / MANIFEST_NAME)
+
+    def table(name: str) -> pd.DataFrame | None:
+        path = out_dir / f"{name}.parquet"
+        return pd.read_parquet(path) if path.is_file() else None
+
+    return RunResult(out=out_dir, config=cfg, outputs=outputs,
+                     notes=list(manifest.get("notes", [])), statements=table("statements"),
+                     frames=table("frames"))
+
+
 def run(path: str | Path | None = None, *, config: str | Path | None = None,
         out: str | Path | None = None, overrides: dict | None = None,
         progress: bool = True, nlp: Any = None, model: Any = None,
-        cache_dir: str | Path | None = None) -> RunResult:
+        cache_dir: str | Path | None = None, client: Any = None) -> RunResult:
     """Run the whole analysis on the corpus at ``path`` (default: the default corpus).
 
     Stages: read -> extract statements -> embed (disk cache) -> fit frames -> comparisons ->
@@ -364,7 +394,10 @@ def run(path: str | Path | None = None, *, config: str | Path | None = None,
     ``statements.csv/.parquet``, ``frames.csv/.parquet``, for each figure ``<k>_<name>.png/.pdf``
     and the table behind it ``<k>_<name>.csv``, and ``manifest.json``. ``nlp`` and ``model``
     take already loaded spaCy / sentence-transformers objects (tests, notebooks); ``cache_dir``
-    is the embedding cache folder.
+    is the embedding cache folder. Extraction and embedding run a partition of articles at a
+    time (``stance.partitions``: resumable, ``workers`` processes, or a Dask cluster given as
+    ``scheduler: dask://HOST:PORT`` or as a connected ``dask.distributed.Client`` in ``client``).
+    A re-run with nothing changed into the same folder recomputes nothing (``stance.runmemo``).
 
     Examples
     --------
@@ -376,7 +409,9 @@ def run(path: str | Path | None = None, *, config: str | Path | None = None,
     >>> sorted(path.name for path in result.outputs)[:2]
     ['2_frame_shares_by_speaker.csv', '2_frame_shares_by_speaker.png']
     """
+    from stance import runmemo
     from stance.embedding._cache import EmbeddingCache
+    from stance.embedding._embed import model_fingerprint
     from stance.output import StagedOutput, check_writable
     from stance.read._corpus import read_corpus
 
@@ -392,6 +427,15 @@ def run(path: str | Path | None = None, *, config: str | Path | None = None,
         raise ValueError(f"{corpus.path}: no articles to analyse ({len(corpus.report.skipped)} "
                          f"input(s) skipped, {len(corpus.report.warnings)} warning(s) above); "
                          "expected article files under articles/ (docs/bad-input.md)")
+    # a model spec (None, name, folder) or a loaded model; a loaded spaCy pipeline cannot be
+    # fingerprinted, so such runs are never skipped
+    fingerprint = model_fingerprint(model if model is not None else cfg["model"],
+                                    cache=EmbeddingCache(cache_dir))
+    memo_key = (runmemo.run_key(corpus.path, cfg, model_fp=fingerprint, config_file=config)
+                if nlp is None else None)
+    if memo_key is not None and runmemo.up_to_date(out_dir, memo_key, cache_dir):
+        stage(f"read: {len(arts)} articles from {corpus.path}")
+        return _previous_run(out_dir, cfg, stage)
     # fail before any computing when the results or the embeddings could not be written
     staged = StagedOutput(out_dir)
     check_writable(EmbeddingCache(cache_dir).dir, "embedding cache folder (STANCE_CACHE_DIR)")
@@ -407,12 +451,14 @@ def run(path: str | Path | None = None, *, config: str | Path | None = None,
     try:
         result = _compute_and_write(corpus, cfg, names, staged.dir, stage, notes, config=config,
                                     overrides=overrides, progress=progress, nlp=nlp,
-                                    model=model, cache_dir=cache_dir)
+                                    model=model, cache_dir=cache_dir, client=client)
     except BaseException:
         staged.abort()
         raise
     result.outputs = staged.commit()
     result.out = out_dir
+    if memo_key is not None:
+        runmemo.remember(out_dir, memo_key, cache_dir)
     for kept in staged.kept:
         stage.detail(f"kept {kept}")
     stage(f"manifest: {len(result.outputs)} files written, manifest.json in {out_dir}")
@@ -424,28 +470,33 @@ def run(path: str | Path | None = None, *, config: str | Path | None = None,
 def _compute_and_write(corpus: Any, cfg: dict, names: list[str], out_dir: Path, stage: _Stages,
                        notes: list[str], *, config: str | Path | None, overrides: dict | None,
                        progress: bool, nlp: Any, model: Any,
-                       cache_dir: str | Path | None) -> RunResult:
+                       cache_dir: str | Path | None, client: Any = None) -> RunResult:
     """Every stage after reading, writing into ``out_dir`` (the run's staging folder)."""
+    from stance import runmemo
     from stance import tables as T
+    from stance.embedding._cache import EmbeddingCache
     from stance.embedding._embed import embed, model_fingerprint
-    from stance.extract import extract_statements
     from stance.figures import Settings, figure_tables
     from stance.manifest import write_manifest
     from stance.output import save_figure, write_table
+    from stance.partitions import extract_and_embed
 
     arts = corpus.articles
-
-    statements = extract_statements(corpus, nlp=nlp, progress=None if progress else False)
-    statements = T.normalize_statements(statements)
-    resolved = int((statements["speaker"] != "").sum())
-    stage(f"extract: {len(statements)} statements, {resolved} with a resolved speaker")
 
     if not progress:
         _quiet_model_loading()
     # a model spec (None, name, folder) or a loaded model: embed() loads it only when a text is
     # missing from the cache, so a re-run with nothing changed never loads it
     st_model = model if model is not None else cfg["model"]
-    fingerprint = model_fingerprint(st_model)
+    fingerprint = model_fingerprint(st_model, cache=EmbeddingCache(cache_dir))
+    statements = extract_and_embed(corpus, model=st_model, cache_dir=cache_dir, nlp=nlp,
+                                   partition_size=cfg["partition_size"],
+                                   workers=cfg["workers"], scheduler=cfg["scheduler"],
+                                   client=client, progress=None if progress else False,
+                                   report=stage.detail)
+    statements = T.normalize_statements(statements)
+    resolved = int((statements["speaker"] != "").sum())
+    stage(f"extract: {len(statements)} statements, {resolved} with a resolved speaker")
     if len(statements):
         vectors = embed(statements, st_model, cache_dir=cache_dir,
                         progress=None if progress else False)
@@ -512,8 +563,8 @@ def _compute_and_write(corpus: Any, cfg: dict, names: list[str], out_dir: Path, 
         from stance.output import sha256_file
 
         extra["config_file"] = {"name": Path(config).name, "sha256": sha256_file(config)}
-    written.append(write_manifest(out_dir, inputs=inputs, input_root=root, config=cfg,
-                                  extra=extra))
+    written.append(write_manifest(out_dir, inputs=inputs, input_root=root,
+                                  config=runmemo.results_config(cfg), extra=extra))
     return RunResult(out=out_dir, config=cfg, outputs=written, notes=notes,
                      statements=framed, frames=frames, tables=tables)
 

@@ -23,6 +23,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default=None, metavar="DIR",
                         help="output folder (default: figures/<corpus name>/ of the checkout)")
     parser.add_argument("--quiet", action="store_true", help="no stage lines or progress bars")
+    parser.add_argument("--workers", type=int, default=None, metavar="N",
+                        help="processes for extraction and embedding (default 1; the outputs "
+                             "are the same bytes whatever N)")
+    parser.add_argument("--scheduler", default=None, metavar="dask://HOST:PORT",
+                        help="run extraction and embedding on a running Dask cluster")
+    parser.add_argument("--partition-size", type=int, default=None, metavar="ARTICLES",
+                        help="articles per partition (default 200)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,7 +39,12 @@ def run(args: argparse.Namespace) -> int:
 
     if args.config is not None and not Path(args.config).is_file():
         raise FileNotFoundError(f"config file {args.config} not found")
-    result = run_pipeline(args.path, config=args.config, out=args.out, progress=not args.quiet)
+    overrides = {key: value for key, value in (("workers", args.workers),
+                                               ("scheduler", args.scheduler),
+                                               ("partition_size", args.partition_size))
+                 if value is not None}
+    result = run_pipeline(args.path, config=args.config, out=args.out, progress=not args.quiet,
+                          overrides=overrides)
     print(f"wrote {len(result.outputs)} files to {result.out}; check them with "
           f"`stance verify {result.out}`")
     return 0

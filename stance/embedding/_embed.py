@@ -83,6 +83,11 @@ def _hub_snapshot(name: str) -> Path | None:
 
 def _resolve(model: str | Path | None) -> tuple[str, Path | None]:
     """(what to pass to ``SentenceTransformer``, local folder or None) for a model spec."""
+    from stance.embedding._backends import backend_folder, is_backend_name
+
+    if is_backend_name(model):  # minilm-int8, minilm-onnx: exported once into the cache folder
+        path = backend_folder(str(model))
+        return str(path), path
     if model is None or (isinstance(model, str) and model in DEFAULT_MODEL_NAMES):
         path = default_model_path()
         return str(path), path
@@ -110,6 +115,11 @@ def load_model(model: Any = None) -> Any:
     key, folder = _resolve(model)
     with _MODELS_LOCK:
         if key in _MODELS:
+            return _MODELS[key]
+        from stance.embedding._backends import BACKEND_FILE, load_backend
+
+        if folder is not None and (Path(folder) / BACKEND_FILE).is_file():
+            _MODELS[key] = load_backend(folder)
             return _MODELS[key]
         from sentence_transformers import SentenceTransformer
 
@@ -318,7 +328,7 @@ def _encode_batch(st_model: Any, batch: list[str], length: int | None) -> np.nda
     if length is None:
         return _encode(st_model, batch, len(batch))
     n = len(batch)
-    if n * length < _MIN_TOKEN_ROWS:
+    if n * length < _MIN_TOKEN_ROWS and not getattr(st_model, "per_text", False):
         batch = batch * -(-_MIN_TOKEN_ROWS // (n * length))
     return _forward(st_model, batch)[:n]
 
