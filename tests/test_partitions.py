@@ -14,7 +14,7 @@ import stance
 from stance import partitions as P
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.scale_corpus import write_corpus  # noqa: E402
+from benchmarks.scale_corpus import write_corpus
 
 
 @pytest.fixture(scope="module")
