@@ -339,3 +339,22 @@ def test_silhouette_cut_rules(planted, monkeypatch):
     monkeypatch.setattr(fc, "MAX_POINTS", 10)
     with pytest.raises(ValueError, match="meant for small inputs"):
         fc.SilhouetteAgglomerative().fit_predict(vectors)
+
+
+def test_max_fit_fits_a_sample_and_assigns_the_rest():
+    from sklearn.metrics import adjusted_rand_score
+
+    rng = np.random.default_rng(3)
+    centres = np.eye(16)[:3]
+    truth = np.repeat(np.arange(3), 200)
+    X = centres[truth] + rng.normal(scale=0.05, size=(600, 16))
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    texts = [f"text {i}" for i in range(600)]
+    kw = {"reducer": None, "clusterer": "agglomerative", "reassign_outliers": True}
+    sampled = FrameModel(max_fit=90, **kw).fit(texts, X)
+    assert "random sample of 90 statements" in sampled.method_
+    assert adjusted_rand_score(truth, sampled.labels_) == 1.0
+    assert sampled.frames_["size"].sum() == 600
+    again = FrameModel(max_fit=90, **kw).fit(texts, X)
+    assert np.array_equal(again.labels_, sampled.labels_)
+    assert "sample" not in FrameModel(max_fit=None, **kw).fit(texts, X).method_

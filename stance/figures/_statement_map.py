@@ -21,6 +21,8 @@ from stance.figures._base import FigureInput, FigureSpec, frame_label, frame_lab
 
 #: statements below which the map uses PCA instead of UMAP
 MIN_UMAP = 5
+#: above this many statements UMAP is fitted on a sample and the others are placed by transform
+MAX_UMAP_FIT = 20_000
 
 #: columns of the table behind the map
 POINT_COLUMNS = ["statement_id", "speaker", "speaker_label", "side", "frame", "frame_label", "x",
@@ -52,8 +54,19 @@ def project_statements(vectors: np.ndarray, seed: int = 0) -> tuple[np.ndarray, 
                         init="pca", random_state=seed, n_jobs=1, min_dist=0.1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        xy = reducer.fit_transform(vectors)
-    return np.round(np.asarray(xy, dtype=np.float64), 6), "UMAP"
+        if n <= MAX_UMAP_FIT:
+            xy = reducer.fit_transform(vectors)
+            method = "UMAP"
+        else:  # fit on a seeded sample, place the others with UMAP's transform
+            sample = np.sort(np.random.default_rng(seed).choice(n, MAX_UMAP_FIT, replace=False))
+            xy = np.zeros((n, 2))
+            xy[sample] = reducer.fit_transform(vectors[sample])
+            rest = np.setdiff1d(np.arange(n), sample)
+            for start in range(0, len(rest), 50_000):
+                rows = rest[start:start + 50_000]
+                xy[rows] = reducer.transform(vectors[rows])
+            method = f"UMAP (fitted on a random sample of {MAX_UMAP_FIT:,} statements)"
+    return np.round(np.asarray(xy, dtype=np.float64), 6), method
 
 
 def _speaker_markers(points: pd.DataFrame, max_speakers: int) -> dict[str, str]:

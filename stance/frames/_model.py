@@ -69,8 +69,13 @@ class FrameModel(BaseEstimator):
     reassign_outliers: give every outlier the frame of its nearest centroid.
     n_keywords, n_representatives: per frame.
     assign_threshold: for ``transform``; see the module docstring.
-    random_state: seed of the reducer (UMAP).
+    random_state: seed of the reducer (UMAP) and of the fitting sample.
     text_column: column of ``statements`` holding the text.
+    max_fit: above this many statements, the reducer and clusterer are fitted on a random sample
+        of ``max_fit`` statements (seeded by ``random_state``) and every other statement joins the
+        frame of its nearest centroid (cosine; -1 when farther than the frame's farthest sampled
+        member, unless ``reassign_outliers``), so the cost grows linearly beyond it. None: fit
+        on all.
 
     Examples
     --------
@@ -92,7 +97,7 @@ class FrameModel(BaseEstimator):
                  distance_threshold: float | None = None, reassign_outliers: bool = False,
                  n_keywords: int = 8, n_representatives: int = 3,
                  assign_threshold: float | str | None = "auto", random_state: int = 0,
-                 text_column: str = "text") -> None:
+                 text_column: str = "text", max_fit: int | None = 20_000) -> None:
         self.reducer = reducer
         self.clusterer = clusterer
         self.small_threshold = small_threshold
@@ -104,6 +109,7 @@ class FrameModel(BaseEstimator):
         self.assign_threshold = assign_threshold
         self.random_state = random_state
         self.text_column = text_column
+        self.max_fit = max_fit
 
     # ------------------------------------------------------------------------------------ fit
 
@@ -112,12 +118,18 @@ class FrameModel(BaseEstimator):
         table = self._table(statements)
         X = _check_vectors(vectors, len(table), "fit")
         n = len(table)
-        reducer, clusterer, why = self._components(n)
-        reduced = X
+        sample = _fit_sample(n, self.max_fit, self.random_state)
+        Xs = X if sample is None else X[sample]
+        reducer, clusterer, why = self._components(len(Xs))
+        reduced = Xs
         if reducer is not None:
-            reduced = np.asarray(reducer.fit_transform(X), dtype=np.float64)
-        raw = _cluster(clusterer, reduced, n)
+            reduced = np.asarray(reducer.fit_transform(Xs), dtype=np.float64)
+        raw = _cluster(clusterer, reduced, len(Xs))
         labels = _canonical(raw)
+        if sample is not None:
+            labels = _canonical(_extend(X, sample, labels))
+            why += (f"; fitted on a random sample of {len(sample)} statements (max_fit), the "
+                    "others assigned to the nearest frame centroid")
         n_outliers_found = int((labels < 0).sum())
         centroids = _centroids(X, labels)
         if self.reassign_outliers and len(centroids) and n_outliers_found:
@@ -395,6 +407,35 @@ def _cluster(clusterer: Any, X: np.ndarray, n: int) -> np.ndarray:
         raise ValueError(f"FrameModel: clusterer {_name(clusterer)} returned labels of shape "
                          f"{labels.shape} for {n} statements")
     return labels.astype(np.int64)
+
+
+def _fit_sample(n: int, max_fit: int | None, seed: int) -> np.ndarray | None:
+    """Sorted row numbers of the fitting sample, or None to fit on all ``n`` rows."""
+    if max_fit is None or n <= max_fit:
+        return None
+    if max_fit < 2:
+        raise ValueError(f"FrameModel: max_fit must be at least 2 (or None), got {max_fit}")
+    return np.sort(np.random.default_rng(seed).choice(n, size=max_fit, replace=False))
+
+
+def _extend(X: np.ndarray, sample: np.ndarray, labels: np.ndarray,
+            chunk: int = 50_000) -> np.ndarray:
+    """Labels of all rows: the sample's own, the rest by nearest sample centroid (cosine), -1
+    beyond the frame's farthest sampled member (as ``transform`` with ``"auto"``)."""
+    full = np.full(len(X), -1, dtype=np.int64)
+    full[sample] = labels
+    centroids = _centroids(X[sample], labels)
+    if not len(centroids):
+        return full
+    radius = _radii(X[sample], labels, centroids)
+    rest = np.setdiff1d(np.arange(len(X)), sample)
+    for start in range(0, len(rest), chunk):
+        rows = rest[start:start + chunk]
+        sims = X[rows] @ centroids.T
+        best = np.argmax(sims, axis=1)
+        top = sims[np.arange(len(rows)), best]
+        full[rows] = np.where(top >= radius[best] - 1e-6, best, -1)
+    return full
 
 
 def _canonical(raw: np.ndarray) -> np.ndarray:
