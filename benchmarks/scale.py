@@ -167,7 +167,7 @@ def measure_workers(corpus: Path, tmp: Path, rounds: int) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000, 10000])
     parser.add_argument("--texts", type=Path, default=None)
     parser.add_argument("--ratio-size", type=int, default=300)
     parser.add_argument("--workers-size", type=int, default=400)
@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
                                                              / warm["process_wall_seconds"], 1)})
             print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
         report["runs"] = runs
-        names = [s["stage"] for s in runs[0]["cold"]["stages"]]
+        names = [s["stage"] for s in runs[0]["cold"]["stages"]] if runs else []
         report["growth_exponent_per_stage"] = {
             name: growth_exponent([r["articles"] for r in runs],
                                   [next((s["seconds"] for s in r["cold"]["stages"]
@@ -199,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
             for name in names}
         report["growth_exponent_whole_run"] = growth_exponent(
             [r["articles"] for r in runs], [r["cold"]["wall_seconds"] for r in runs])
+        report["growth_exponent_peak_memory"] = growth_exponent(
+            [r["articles"] for r in runs], [r["cold"]["peak_rss_mb"] for r in runs])
         if not args.skip_ratios:
             report["ratios"] = measure_ratios(
                 write_corpus(tmp / "ratio", args.ratio_size, seed=2, texts=args.texts), tmp)

@@ -89,8 +89,10 @@ def run_key(corpus_path: str | Path, cfg: dict, *, model_fp: str,
     default = default_corpus_path()
     files += [(default / n, f"<default>/{n}") for n in ("corpus.yaml", "speakers.yaml")
               if (default / n).is_file()]
-    if cfg.get("speakers") and Path(cfg["speakers"]).is_file():
-        files.append((Path(cfg["speakers"]), "<speakers>"))
+    for key in ("speakers", "axes", "targets"):  # settings that may name a file
+        value = cfg.get(key)
+        if isinstance(value, (str, Path)) and Path(value).is_file():
+            files.append((Path(value), f"<{key}>"))
     if config_file:
         files.append((Path(config_file), "<config>"))
     for path, name in files:
