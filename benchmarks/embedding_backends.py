@@ -158,10 +158,12 @@ STABLE_FRAMES = {"reducer": None, "clusterer": "agglomerative"}
 
 def noise_floor(statements, ref: np.ndarray, seed: int = 0) -> dict:
     """Frame ARI of fp32 against fp32 plus noise of 1e-6 per coordinate (far below any backend's
-    differences): how much of a backend's ARI is the frame method's own instability."""
+    differences): how much of a backend's ARI is the frame method's own instability; and of two
+    fits on the very same vectors (1.0: the frame method is deterministic)."""
     rng = np.random.default_rng(seed)
     noisy = _unit(ref) + rng.normal(scale=1e-6, size=ref.shape)
-    return {"frame_ari": round(frame_ari(statements, ref, noisy), 4),
+    return {"frame_ari_same_vectors_twice": round(frame_ari(statements, ref, ref), 4),
+            "frame_ari": round(frame_ari(statements, ref, noisy), 4),
             "frame_ari_agglomerative": round(frame_ari(statements, ref, noisy, **STABLE_FRAMES),
                                              4),
             "spearman_pairwise_cosine": round(spearman_pairwise(ref, noisy), 4)}
