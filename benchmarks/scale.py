@@ -111,9 +111,9 @@ def growth_exponent(sizes: list[int], seconds: list[float]) -> float | None:
 def measure_ratios(corpus: Path, tmp: Path) -> dict:
     """extract / spaCy parse and stance.embed / encode, side by side in this process."""
     import stance
-    from stance.embed import load_model
-    from stance.extract.parse import parse
-    from stance.nlp import load_nlp
+    from stance.embedding import load_model
+    from stance.extract import load_nlp
+    from stance.extract._parse import parse
 
     c = stance.read_corpus(corpus)
     nlp = load_nlp()

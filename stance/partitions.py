@@ -244,8 +244,13 @@ def _results(pending: list[PartitionTask], *, workers: int, scheduler: str | Non
             yield from _results(pending, workers=workers, scheduler=None, client=own, nlp=nlp)
         return
     if client is not None:
+        import dataclasses
+
         from dask.distributed import as_completed
 
+        # a worker embeds into its own cache folder (its STANCE_CACHE_DIR), never a path of
+        # this machine; its vectors come back with the result and join this machine's cache
+        pending = [dataclasses.replace(t, cache_dir=None) for t in pending]
         futures = client.map(run_partition, pending, key=[f"stance-partition-{t.key}"
                                                           for t in pending], pure=False)
         for future in as_completed(futures):
@@ -317,8 +322,7 @@ def extract_and_embed(corpus: Any, *, model: Any = None, cache_dir: str | Path |
     >>> statements = extract_and_embed(stance.read_corpus(), workers=2)   # doctest: +SKIP
     """
     from stance import tables as T
-    from stance.embedding import model_fingerprint
-    from stance.embedding import EmbeddingCache, text_key
+    from stance.embedding import EmbeddingCache, model_fingerprint, text_key
 
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")

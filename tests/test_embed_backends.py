@@ -15,8 +15,8 @@ TEXTS = ["The ceasefire was violated near the northern bank.",
 
 @pytest.mark.slow
 def test_int8_backend_is_exported_once_keyed_and_close_to_fp32(tmp_path, st_model):
-    from stance.embed import model_fingerprint
-    from stance.embed_backends import models_dir
+    from stance.embedding import model_fingerprint
+    from stance.embedding._backends import models_dir
 
     int8 = stance.embed(TEXTS, "minilm-int8", cache_dir=tmp_path, progress=False)
     folders = [p for p in models_dir().iterdir() if p.name.startswith("minilm-int8-")]

@@ -101,12 +101,20 @@ def test_dask_local_cluster_writes_the_same_bytes(generated_folder, tmp_path):
     config = {"partition_size": 4, "n_boot": 50, "n_perm": 49, "formats": ["png"]}
     local = stance.pipeline.run(corpus, out=tmp_path / "local", overrides=config,
                                 progress=False, cache_dir=tmp_path / "cache-local")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None)
+    client = distributed.Client(cluster)
+    try:
+        assert len(client.scheduler_info()["workers"]) == 2
         remote = stance.pipeline.run(corpus, out=tmp_path / "dask", overrides=config,
                                      progress=False, cache_dir=tmp_path / "cache-dask",
                                      client=client)
+    finally:
+        # workers holding torch and spaCy may take longer to exit than a nanny's 5 s on a
+        # loaded machine: retire them through the scheduler first, which waits for them
+        client.retire_workers(close_workers=True)
+        client.close(timeout=120)
+        cluster.close(timeout=120)
     assert len(local.statements) > 20
     a, b = _tree(tmp_path / "local"), _tree(tmp_path / "dask")
     assert sorted(a) == sorted(b)

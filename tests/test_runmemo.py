@@ -27,7 +27,7 @@ def test_run_key_follows_inputs_and_result_settings(corpus):
                                            "scheduler": "dask://h:1"}, model_fp="abc")
     assert key != runmemo.run_key(corpus, {**cfg, "n_boot": 101}, model_fp="abc")
     assert key != runmemo.run_key(corpus, cfg, model_fp="abd")
-    article = sorted((corpus / "articles").iterdir())[0]
+    article = min((corpus / "articles").iterdir())
     article.write_text(article.read_text(encoding="utf-8") + " One more.", encoding="utf-8")
     assert key != runmemo.run_key(corpus, cfg, model_fp="abc")
     (corpus / ".hidden").write_text("editor state", encoding="utf-8")  # dot-files left out

@@ -4,7 +4,11 @@
 vectors with a sentence-transformers model (default: the bundled all-MiniLM-L6-v2, loaded offline);
 :class:`EmbeddingCache` is the SQLite cache behind it. ``stance.embed`` is :func:`embed`.
 
-Insides: ``_cache`` (the cache) -> ``_embed`` (models, fingerprints, batching).
+Model names ``minilm-int8`` and ``minilm-onnx`` select ONNX Runtime exports of the bundled
+MiniLM, exported once into the cache folder (``_backends``; ``docs/scale.md``).
+
+Insides: ``_cache`` (the cache) -> ``_backends`` (ONNX exports) -> ``_embed`` (models,
+fingerprints, batching).
 """
 
 from __future__ import annotations
