@@ -135,8 +135,9 @@ def run_partition(task: PartitionTask, nlp: Any = None) -> PartitionResult:
 
     Examples
     --------
-    >>> tasks = plan_partitions(stance.read_corpus(), size=10)       # doctest: +SKIP
-    >>> run_partition(tasks[0]).statements.shape[0] > 0              # doctest: +SKIP
+    >>> from stance.read import read_corpus
+    >>> tasks = plan_partitions(read_corpus("corpora/nagorno-karabakh-2020"), embed=False)
+    >>> run_partition(tasks[0]).statements.shape[0] > 10
     True
     """
     from stance import tables as T
@@ -171,8 +172,10 @@ def plan_partitions(corpus: Any, *, size: int = PARTITION_SIZE, model: Any = Non
 
     Examples
     --------
-    >>> [len(t.articles) for t in plan_partitions(stance.read_corpus(), size=10)]  # doctest: +SKIP
-    [10, 10, 10, 7]
+    >>> from stance.read import read_corpus
+    >>> tasks = plan_partitions(read_corpus("corpora/nagorno-karabakh-2020"), size=200)
+    >>> [len(t.articles) for t in tasks], len(tasks[0].key)
+    ([1], 64)
     """
     if size < 1:
         raise ValueError(f"partition size must be at least 1, got {size}")
@@ -317,9 +320,17 @@ def extract_and_embed(corpus: Any, *, model: Any = None, cache_dir: str | Path |
 
     Examples
     --------
-    >>> import stance
-    >>> from stance.partitions import extract_and_embed
-    >>> statements = extract_and_embed(stance.read_corpus(), workers=2)   # doctest: +SKIP
+    >>> import tempfile
+    >>> from stance.read import read_corpus
+    >>> corpus = read_corpus("corpora/nagorno-karabakh-2020")
+    >>> cache = tempfile.mkdtemp()
+    >>> lines = []
+    >>> table = extract_and_embed(corpus, cache_dir=cache, embed=False, report=lines.append)
+    >>> again = extract_and_embed(corpus, cache_dir=cache, embed=False, report=lines.append)
+    >>> lines[-1]
+    '1 partition(s) of up to 200 articles: 1 reused, 0 to compute'
+    >>> again.equals(table)
+    True
     """
     from stance import tables as T
     from stance.embedding import EmbeddingCache, model_fingerprint, text_key

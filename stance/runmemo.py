@@ -62,9 +62,9 @@ def run_key(corpus_path: str | Path, cfg: dict, *, model_fp: str,
 
     Examples
     --------
-    >>> key = run_key("corpora/nagorno-karabakh-2020", {"seed": 0}, model_fp="abc")  # doctest: +SKIP
-    >>> len(key)                                                                        # doctest: +SKIP
-    64
+    >>> key = run_key("corpora/nagorno-karabakh-2020", {"seed": 0}, model_fp="abc")
+    >>> len(key), key == run_key("corpora/nagorno-karabakh-2020", {"seed": 1}, model_fp="abc")
+    (64, False)
     """
     from stance.config import default_corpus_path
     from stance.manifest import package_versions

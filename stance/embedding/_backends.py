@@ -82,9 +82,12 @@ def backend_folder(name: str, cache_dir: str | Path | None = None) -> Path:
 
     Examples
     --------
-    >>> folder = backend_folder("minilm-int8")          # doctest: +SKIP
-    >>> (folder / "model.onnx").is_file()               # doctest: +SKIP
+    >>> import stance
+    >>> folder = backend_folder("minilm-int8")
+    >>> (folder / "model.onnx").is_file()
     True
+    >>> stance.embed(["The ceasefire was violated."], "minilm-int8", progress=False).shape
+    (1, 384)
     """
     if name not in BACKEND_MODELS:
         raise ValueError(f"unknown backend model {name!r}; known: {sorted(BACKEND_MODELS)}")
@@ -170,9 +173,11 @@ class OnnxEncoder:
 
     Examples
     --------
-    >>> enc = OnnxEncoder(backend_folder("minilm-int8"))       # doctest: +SKIP
-    >>> enc.encode(["The ceasefire was violated."]).shape       # doctest: +SKIP
-    (1, 384)
+    >>> import stance
+    >>> enc = OnnxEncoder(backend_folder("minilm-onnx"))
+    >>> fp32 = stance.embed(["The ceasefire was violated."], progress=False)
+    >>> float(enc.encode(["The ceasefire was violated."])[0] @ fp32[0]) > 0.999
+    True
     """
 
     def __init__(self, folder: str | Path, threads: int | None = None) -> None:
