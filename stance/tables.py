@@ -21,15 +21,33 @@ ARTICLE_COLUMNS: list[str] = [
 #: report (metadata, never a speaker; ``author`` is the issuer of a primary source)
 OPTIONAL_ARTICLE_COLUMNS: list[str] = ["byline"]
 
-#: the statements table (``extract_statements``)
+#: the statements table (``extract_statements``). ``text`` is the content that is embedded and
+#: labelled; ``start``/``end`` span it verbatim in the article's ``text``. ``pieces`` gives the
+#: article offsets that make up ``text`` (``"a-b"``, or ``"a-b;c-d"`` joined by one space when a
+#: cue interrupts a quotation: ``"We will not retreat," said the minister, "not one step."`` has
+#: the text ``We will not retreat, not one step.`` and the cue stays in ``article[start:end]``).
+#: ``polarity`` says whether the speaker asserts the content or denies it (see
+#: :data:`POLARITIES`); the content of a denial is kept as written ("denied their military
+#: sustained any losses": text "their military sustained any losses", polarity ``denied``).
 STATEMENT_COLUMNS: list[str] = [
     "statement_id", "article_id", "date", "speaker", "speaker_name", "side", "mention", "cue",
     "kind", "text", "sentence", "start", "end", "mention_start", "mention_end", "flags",
-    "confidence",
+    "confidence", "polarity", "pieces",
 ]
 
 #: allowed values of ``statements.kind``
 STATEMENT_KINDS = ("direct", "indirect", "mixed", "act", "authored")
+
+#: ``statements.polarity``: ``asserted`` (the speaker says, claims, calls for the content);
+#: ``denied`` (the speaker denies, rejects, refutes or dismisses it: "denied that ...", "rejected
+#: the claims that ...", "the ministry's denial that ..."); ``negated`` (the cue itself is negated:
+#: "did not confirm that ...", "has not denied ...": the speaker neither asserts nor denies it)
+POLARITIES = ("asserted", "denied", "negated")
+ASSERTED, DENIED, NEGATED = POLARITIES
+
+#: statement columns a table written before they existed may lack; filled on normalisation
+#: (``polarity`` "asserted", ``pieces`` from ``start`` and ``end``)
+LATER_STATEMENT_COLUMNS = ("polarity", "pieces")
 
 FLAG_SEPARATOR = ";"
 
@@ -97,8 +115,38 @@ def normalize_articles(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def join_pieces(pieces: Iterable[tuple[int, int]]) -> str:
+    """The stored form of ``statements.pieces``: ``"a-b;c-d"``."""
+    return FLAG_SEPARATOR.join(f"{a}-{b}" for a, b in pieces)
+
+
+def split_pieces(value: str | float | None) -> list[tuple[int, int]]:
+    """``statements.pieces`` back as (start, end) pairs (empty or missing gives ``[]``).
+
+    Examples
+    --------
+    >>> split_pieces("1-20;45-60")
+    [(1, 20), (45, 60)]
+    """
+    if not isinstance(value, str) or not value:
+        return []
+    out = []
+    for part in value.split(FLAG_SEPARATOR):
+        a, _, b = part.partition("-")
+        out.append((int(a), int(b)))
+    return out
+
+
 def normalize_statements(df: pd.DataFrame) -> pd.DataFrame:
-    """Check and order the statements columns, with fixed dtypes (offsets int, confidence float)."""
+    """Check and order the statements columns, with fixed dtypes (offsets int, confidence float).
+
+    A table without the later columns (:data:`LATER_STATEMENT_COLUMNS`) gets them: every
+    statement asserted, one piece from ``start`` to ``end``."""
+    if "polarity" not in df.columns:
+        df = df.assign(polarity=ASSERTED)
+    if "pieces" not in df.columns and {"start", "end"} <= set(df.columns):
+        df = df.assign(pieces=[join_pieces([(int(a), int(b))]) if pd.notna(a) and pd.notna(b)
+                               else "" for a, b in zip(df["start"], df["end"], strict=True)])
     out = _normalize(df, STATEMENT_COLUMNS)
     for c in STATEMENT_COLUMNS:
         if c in _INT_COLUMNS:
@@ -107,4 +155,9 @@ def normalize_statements(df: pd.DataFrame) -> pd.DataFrame:
             out[c] = out[c].astype("float64")
         elif c != "date":
             out[c] = out[c].fillna("").astype(str)
+    out["polarity"] = out["polarity"].replace("", ASSERTED)
+    bad = sorted(set(out["polarity"]) - set(POLARITIES))
+    if bad:
+        raise ValueError(f"statements.polarity: unknown value(s) {bad}; use one of "
+                         f"{list(POLARITIES)}")
     return out

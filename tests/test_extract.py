@@ -57,7 +57,11 @@ def test_table_contract_and_offsets(nlp, registry):
     texts = dict(zip(arts["article_id"], arts["text"], strict=True))
     for r in st.itertuples():
         body = texts[r.article_id]
-        assert body[r.start:r.end] == r.text
+        pieces = tables.split_pieces(r.pieces)
+        # text is its pieces joined; the pieces lie in the verbatim span start..end
+        assert " ".join(body[a:b] for a, b in pieces) == r.text
+        assert pieces[0][0] == r.start and pieces[-1][1] <= r.end
+        assert r.polarity in tables.POLARITIES
         assert r.statement_id == tables.stable_id(r.article_id, r.start, r.end)
         if r.mention_start >= 0:
             assert body[r.mention_start:r.mention_end] == r.mention

@@ -13,6 +13,8 @@ from stance import tables
 from stance.extract import _lexicon as lx
 from stance.extract._blocks import statement_blocks
 from stance.extract._coref import Resolved, Resolver
+from stance.extract._pieces import candidate_pieces, one_per_quote, piece_text
+from stance.extract._polarity import first_person, polarity
 from stance.extract._direct import direct_quotes
 from stance.extract._layout import headline_lines, list_blocks, signed_quotes, speaker_lines
 from stance.extract._mentions import noun_phrase, outlet_names
@@ -22,6 +24,7 @@ from stance.extract._rules import (
     Candidate,
     according_to,
     agentless,
+    in_quote,
     noun_cues,
     publish_acts,
     reported,
@@ -199,15 +202,25 @@ def _issuer_name(article, registry, text: str = "") -> str:
     author = str(article.get("author", "") or "").strip()
     if author:
         return author
+    by_domain = getattr(registry, "by_domain", None)
+    sp = by_domain(str(article.get("source", "") or "")) if by_domain is not None else None
     opening = [str(article.get("title", "") or "")] + \
         [ln for ln in text.split("\n") if ln.strip()][:3]
     for line in opening:
         m = _ISSUER_TITLE.match(line)
         if m and len(m.group("who").split()) <= 8:
+            if sp is not None and _unknown(registry, m.group("who")):
+                break  # "Statement of the Ministry of Foreign Affairs" on mfa.gov.az: its own
             return m.group("who")
-    by_domain = getattr(registry, "by_domain", None)
-    sp = by_domain(str(article.get("source", "") or "")) if by_domain is not None else None
     return sp.name if sp is not None else ""
+
+
+def _unknown(registry, name: str) -> bool:
+    """The registry resolves no speaker from ``name``."""
+    try:
+        return registry.resolve(name) is None
+    except Exception:  # noqa: BLE001 - a bad pattern must not stop extraction
+        return True
 
 
 def _rule_candidates(doc, text: str, quotes: list[Quote], lines) -> list[Candidate]:
@@ -258,7 +271,10 @@ def extract_article(doc, article, registry=None,
     prev: Resolved | None = None
     prev_end = -1
     for c in cands:
-        r = _resolve(doc, c, resolver, issuer_r, prev, prev_end, text)
+        own = issuer_r is not None and c.evidence != "authored" and \
+            first_person(doc, c.mention) and not in_quote(doc[c.mention[0]].idx, quotes)
+        r = _first_person(doc, c, issuer_r) if own else \
+            _resolve(doc, c, resolver, issuer_r, prev, prev_end, text)
         if r is None:
             continue
         flags = set(c.flags)
@@ -274,6 +290,9 @@ def extract_article(doc, article, registry=None,
             kind = "direct"  # a quoted list item
         elif kind in ("indirect", "act") and _has_quote(c, quotes):
             kind = "mixed"
+        if own:
+            kind = "authored"  # "We call on ...", "We condemn ..." in the issuer's own text
+        pieces = [(offset + a, offset + b) for a, b in candidate_pieces(c)]
         rows.append({
             "statement_id": tables.stable_id(article["article_id"], offset + c.start,
                                              offset + c.end),
@@ -281,25 +300,38 @@ def extract_article(doc, article, registry=None,
             "date": article["date"],
             "speaker": r.speaker, "speaker_name": r.speaker_name, "side": r.side,
             "mention": r.mention, "cue": c.cue, "kind": kind,
-            "text": text[c.start:c.end],
+            "text": piece_text(text, pieces, offset),
             "sentence": text[c.sent_start:c.sent_end].strip(),
             "start": offset + c.start, "end": offset + c.end,
             "mention_start": r.mention_start + offset if r.mention_start >= 0 else -1,
             "mention_end": r.mention_end + offset if r.mention_end >= 0 else -1,
             "flags": tables.join_flags(flags), "confidence": c.confidence,
-            "_continues": c.continues and c.mention is None,
+            "polarity": polarity(doc, c.cue_i, c.cue), "pieces": pieces,
+            "_continues": c.continues and c.mention is None, "_evidence": c.evidence,
         })
         prev, prev_end = r, c.sent_end
     rows.sort(key=lambda r: (r["start"], r["end"]))
+    rows = one_per_quote(rows, quotes, text, offset)
     rows = _merge_continuations(rows, text, article["article_id"], offset)
+    for r in rows:
+        r.pop("_evidence")
+        r["pieces"] = tables.join_pieces(r["pieces"])
     return _repeated(rows)
+
+
+def _first_person(doc, c: Candidate, issuer: Resolved) -> Resolved:
+    """The issuer of an authored article speaking as "we" or "I"."""
+    i, j = c.mention
+    a, b = doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
+    return Resolved(issuer.speaker, issuer.speaker_name, issuer.side, doc[i:j].text, a, b,
+                    issuer.category)
 
 
 def _merge_continuations(rows: list[dict], text: str, article_id: str,
                          offset: int) -> list[dict]:
     """``"A," X said. "B."`` in one paragraph is one quotation of X: the block without a cue
-    joins the quote before it (``text`` then runs from A to B, the cue inside). Blocks in a new
-    paragraph stay statements of their own."""
+    joins the quote before it (the span runs from A to B, the cue inside; ``text`` is A and B
+    joined, without the cue). Blocks in a new paragraph stay statements of their own."""
     out: list[dict] = []
     for r in rows:
         cont = r.pop("_continues")
@@ -309,7 +341,8 @@ def _merge_continuations(rows: list[dict], text: str, article_id: str,
                 last["speaker"] == r["speaker"] and 0 <= r["start"] - last["end"] < 120 and \
                 "\n" not in text[last["end"] - offset:r["start"] - offset]:
             last["end"] = r["end"]
-            last["text"] = text[last["start"] - offset:r["end"] - offset]
+            last["pieces"] = last["pieces"] + r["pieces"]
+            last["text"] = piece_text(text, last["pieces"], offset)
             a = text.find(last["sentence"][:40]) if last["sentence"] else -1
             last["sentence"] = text[a if a >= 0 else last["start"] - offset:
                                     max(r["end"] - offset, text.find(r["sentence"])

@@ -68,6 +68,15 @@ DOCUMENT_NOUNS = frozenset({"statement", "release", "communique", "communiqué",
                             "source", "sources", "briefing", "readout", "notice", "decree",
                             "post", "tweet", "account", "page", "channel", "website"})
 
+#: cues by which a speaker denies or rejects their content ("denied that ...", "rejected the
+#: claims that ...", "the ministry's denial that ..."): the statement's polarity is ``denied``
+DENIAL_CUES = frozenset({"deny", "reject", "refute", "dismiss", "rebut", "dispute", "contest",
+                         "disprove", "debunk", "repudiate", "disavow", "denial", "rejection",
+                         "refutation", "rebuttal"})
+
+#: first-person subjects: in an authored article (a press release), the issuer speaking
+FIRST_PERSON = frozenset({"we", "i"})
+
 #: "according to X", "citing X", "quoting X"
 ACCORDING = ("according to",)
 CITING_VERBS = frozenset({"cite", "quote"})
