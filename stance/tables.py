@@ -52,9 +52,11 @@ LATER_STATEMENT_COLUMNS = ("polarity", "pieces")
 FLAG_SEPARATOR = ";"
 
 #: the stance table (``stance.targets.zero_shot_stance``, ``predict_stance``, ``corpus_stance``):
-#: one row per statement and target
+#: one row per statement and target. ``position`` is the speaker's (after
+#: ``stance.targets.apply_polarity``), ``content_position`` the one of the content as written,
+#: ``polarity`` the statement's (:data:`POLARITIES`)
 STANCE_COLUMNS: list[str] = ["statement_id", "target", "relevance", "relevant", "position", "score",
-                             "margin"]
+                             "margin", "polarity", "content_position"]
 #: ``position`` of a statement that does not concern the target
 NONE = "none"
 #: ``position`` of a relevant statement whose nearest positions are too close to call

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from stance import tables
+from stance.compare import frame_shares
 from stance.extract import extract_statements
 from stance.speakers import load_registry
 
@@ -47,6 +48,10 @@ def test_a_denial_keeps_its_content_and_says_it_is_denied(nlp, registry):
     assert one(st, "its artillery shelled Nordburg").polarity == "denied"
     assert one(st, "the bridge was destroyed").polarity == "negated"
     assert one(st, "the dam was hit twice overnight").polarity == "asserted"
+    # a comparison can be split by it (or filtered: st[st.polarity == "asserted"])
+    shares = frame_shares(st.assign(frame=0), by="polarity", n_boot=0)
+    assert dict(zip(shares["polarity"], shares["n"], strict=True)) == \
+        {"asserted": 1, "denied": 2, "negated": 1}
 
 
 def test_b_an_interrupting_cue_stays_out_of_the_text(nlp, registry):

@@ -20,7 +20,9 @@ from stance.targets import (
     STANCE_COLUMNS,
     UNCLEAR,
     StanceClassifier,
+    Target,
     TargetError,
+    apply_polarity,
     cross_validate_stance,
     get_target,
     load_targets,
@@ -99,6 +101,8 @@ def _target(**changes):
     ({"positions": {"for": ["a"], "against": ["ok", 3]}}, r"positions\.against\[1\]"),
     ({"relevance": "truce"}, r"\(truce\)\.relevance"),
     ({"colour": "red"}, r"unknown field\(s\) \['colour'\]"),
+    ({"opposites": ["for", "against"]}, r"\(truce\)\.opposites: must map"),
+    ({"opposites": {"for": "maybe"}}, r"\(truce\)\.opposites: 'maybe' is not one of"),
     ({"threshold": "high"}, r"\(truce\)\.threshold: must be a number"),
     ({"threshold": 1.5}, r"\(truce\)\.threshold"),
 ])
@@ -311,6 +315,55 @@ def test_train_from_labels_and_predict_table(tmp_path):
     assert table.loc[~table["relevant"], "score"].isna().all()
     with pytest.raises(ValueError, match="no labels of target 'u'"):
         train_stance(labels, statements, x, "u")
+
+
+def test_a_denied_statement_stands_against_its_content(targets, embed_fn):
+    """"Baku denied that Turkish officers and F-16 jets take part in the fighting": the content
+    alleges, the speaker denies (issue 16 item 5). A denial of one side's blame blames no one."""
+    text = "Turkish military officers and F-16 jets take part in the fighting"
+    blame = "Armenian forces shelled Azerbaijani civilians in Ganja"
+    st = pd.DataFrame({"statement_id": ["said", "denied", "negated", "blame", "no-blame"],
+                       "text": [text, text, text, blame, blame],
+                       "polarity": ["asserted", "denied", "negated", "asserted", "denied"]})
+    zs = zero_shot_stance(st, embed_fn(st["text"].tolist()), targets, embed_fn)
+    foreign = zs[zs["target"] == "foreign_support_azerbaijan"].set_index("statement_id")
+    assert (foreign.loc[["said", "denied", "negated"], "content_position"] == "alleges").all()
+    assert foreign.loc["said", "position"] == "alleges"
+    assert foreign.loc["denied", "position"] == "denies"  # opposites: {alleges: denies}
+    assert foreign.loc["negated", "position"] == UNCLEAR
+    assert list(foreign["polarity"]) == ["asserted", "denied", "negated", "asserted", "denied"]
+    civ = zs[zs["target"] == "civilian_attacks"].set_index("statement_id")
+    assert civ.loc["blame", "position"] == civ.loc["no-blame", "content_position"] == \
+        "blames_armenia"
+    assert civ.loc["no-blame", "position"] == UNCLEAR  # no opposites declared
+    # applying it twice changes nothing; a table without polarity asserts everything
+    pd.testing.assert_frame_equal(apply_polarity(zs, st, targets), zs)
+    plain = zero_shot_stance(st.drop(columns="polarity"), embed_fn(st["text"].tolist()),
+                             targets, embed_fn)
+    assert (plain["position"] == plain["content_position"]).all()
+
+
+def test_the_classifier_learns_contents_and_flips_denials_back():
+    """Labels are the speakers' positions; a denied statement's embedding holds the content, so
+    the model is trained on the content's position and predicts the speaker's by polarity."""
+    x, y = _planted(60, seed=7)
+    flip = {"supports": "rejects", "rejects": "supports"}
+    denied = np.arange(60) < 20
+    statements = pd.DataFrame({"statement_id": [f"s{i}" for i in range(60)],
+                               "polarity": np.where(denied, "denied", "asserted")})
+    speaker = np.where(denied, [flip[v] for v in y], y)
+    labels = pd.DataFrame({"statement_id": statements["statement_id"], "target": "t",
+                           "position": speaker})
+    t = Target("t", "For or against?", {"supports": ("a",), "rejects": ("b",)},
+               opposites=(("supports", "rejects"),))
+    table = predict_stance(train_stance(labels, statements, x, t), statements, x, t)
+    assert (table["content_position"] == y).mean() >= 0.9
+    assert (table["position"] == speaker).mean() >= 0.9
+    # a target without opposites: denied labels are left out of training, denials are unclear
+    bare = Target("t", "For or against?", {"supports": ("a",), "rejects": ("b",)})
+    table = predict_stance(train_stance(labels, statements, x, bare), statements, x, bare)
+    assert (table.loc[denied, "position"] == UNCLEAR).all()
+    assert (table.loc[~denied, "position"] == y[~denied]).mean() >= 0.9
 
 
 # --------------------------------------------------------------------------- aggregation

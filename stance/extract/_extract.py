@@ -13,12 +13,12 @@ from stance import tables
 from stance.extract import _lexicon as lx
 from stance.extract._blocks import statement_blocks
 from stance.extract._coref import Resolved, Resolver
-from stance.extract._pieces import candidate_pieces, one_per_quote, piece_text
-from stance.extract._polarity import first_person, polarity
 from stance.extract._direct import direct_quotes
 from stance.extract._layout import headline_lines, list_blocks, signed_quotes, speaker_lines
 from stance.extract._mentions import noun_phrase, outlet_names
 from stance.extract._parse import parse
+from stance.extract._pieces import candidate_pieces, one_per_quote, piece_text
+from stance.extract._polarity import first_person, polarity
 from stance.extract._quotes import Quote, find_quotes
 from stance.extract._rules import (
     Candidate,

@@ -14,10 +14,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from stance.tables import NONE
+from stance.tables import ASSERTED, DENIED, NONE
 from stance.targets._classifier import StanceClassifier
 from stance.targets._labels import label_path, match_labels, read_labels
 from stance.targets._methods import compare_stance_methods
+from stance.targets._polarity import apply_polarity
 from stance.targets._setfit import SetFitStance
 from stance.targets._spec import Target
 from stance.targets._zero_shot import zero_shot_stance
@@ -25,16 +26,37 @@ from stance.targets._zero_shot import zero_shot_stance
 __all__ = ["STANCE_METHODS", "corpus_stance", "predict_stance", "train_stance"]
 
 
-def _aligned(labels: pd.DataFrame, statements: pd.DataFrame, target: str) -> pd.DataFrame:
-    lab = labels.loc[labels["target"] == target, ["statement_id", "position"]].astype(str)
+def _aligned(labels: pd.DataFrame, statements: pd.DataFrame, target: Any) -> pd.DataFrame:
+    """The labels of ``target`` (a name or a :class:`stance.targets.Target`) with their row in
+    ``statements``, as positions of the content: a denied statement's label becomes the
+    target's opposite of it (the content of "denied that X" is X), or goes when the target
+    declares none; a negated statement's label goes (its content has no position of its
+    own)."""
+    name = getattr(target, "name", target)
+    lab = labels.loc[labels["target"] == name, ["statement_id", "position"]].astype(str)
+    pol = statements["polarity"].astype(str).to_numpy() if "polarity" in statements.columns \
+        else np.full(len(statements), ASSERTED)
     rows = pd.DataFrame({"statement_id": statements["statement_id"].astype(str).to_numpy(),
-                         "_row": np.arange(len(statements))}).drop_duplicates("statement_id")
-    return lab.merge(rows, on="statement_id", how="inner")
+                         "_row": np.arange(len(statements)), "_polarity": pol}
+                        ).drop_duplicates("statement_id")
+    out = lab.merge(rows, on="statement_id", how="inner")
+    opposite = getattr(target, "opposite", lambda _p: None)
+    content = [p if q in (ASSERTED, "") or p == NONE
+               else (opposite(p) if q == DENIED else None)
+               for p, q in zip(out["position"], out["_polarity"], strict=True)]
+    out = out.assign(position=content).dropna(subset=["position"])
+    return out.drop(columns="_polarity").reset_index(drop=True)
 
 
 def train_stance(labels: pd.DataFrame | str | Path, statements: pd.DataFrame, vectors: Any,
-                 target: str, **params: Any) -> StanceClassifier:
+                 target: Any, **params: Any) -> StanceClassifier:
     """A :class:`StanceClassifier` for ``target`` fitted on the labelled statements.
+
+    ``target`` is a target name or a :class:`stance.targets.Target`. The model learns the
+    position of a statement's *content* (what its embedding holds): a label of a denied
+    statement is turned into the target's opposite (``opposites:``), or left out without one;
+    labels of negated statements are left out. :func:`predict_stance` turns the predictions
+    back into the speakers' positions.
 
     ``labels`` has ``statement_id, target, position``, or is the path of such a CSV (read with
     :func:`stance.targets.read_labels`, which names bad rows);
@@ -45,19 +67,22 @@ def train_stance(labels: pd.DataFrame | str | Path, statements: pd.DataFrame, ve
         labels = read_labels(labels)
     aligned = _aligned(labels, statements, target)
     if aligned.empty:
-        raise ValueError(f"train_stance: no labels of target {target!r} match the statements")
+        raise ValueError(f"train_stance: no labels of target "
+                         f"{getattr(target, 'name', target)!r} match the statements")
     X = np.asarray(vectors, dtype=np.float64)[aligned["_row"].to_numpy()]
     return StanceClassifier(**params).fit(X, aligned["position"].to_numpy())
 
 
 def predict_stance(model: StanceClassifier | SetFitStance, statements: pd.DataFrame,
-                   vectors: Any, target: str) -> pd.DataFrame:
+                   vectors: Any, target: Any) -> pd.DataFrame:
     """The stance table (columns of :data:`stance.targets.STANCE_COLUMNS`) of a fitted model
     (``vectors`` are what the model predicts from: the embeddings for a
     :class:`StanceClassifier`, the statements' texts for a :class:`SetFitStance`):
-    ``position`` = the most probable label, ``score`` its probability, ``relevance`` = 1 -
-    P(none) (1 when the model has no ``"none"`` class), ``margin`` = top minus second
-    probability."""
+    ``content_position`` = the most probable label, ``score`` its probability, ``relevance`` =
+    1 - P(none) (1 when the model has no ``"none"`` class), ``margin`` = top minus second
+    probability; ``position`` = the speaker's (:func:`stance.targets.apply_polarity`: a denied
+    statement takes the opposite when ``target`` is a :class:`stance.targets.Target` that
+    declares one, else ``"unclear"``)."""
     proba = model.predict_proba(vectors) if len(statements) else np.zeros((0, len(model.classes_)))
     classes = list(model.classes_)
     order = np.argsort(-proba, axis=1, kind="stable")
@@ -67,12 +92,14 @@ def predict_stance(model: StanceClassifier | SetFitStance, statements: pd.DataFr
     position = np.asarray(classes, dtype=object)[order[:, 0]] if len(proba) else []
     relevance = 1 - proba[:, classes.index(NONE)] if NONE in classes else np.ones(len(proba))
     position = np.asarray(position, dtype=object).astype(str)
-    return pd.DataFrame({
-        "statement_id": statements["statement_id"].astype(str).to_numpy(), "target": target,
+    table = pd.DataFrame({
+        "statement_id": statements["statement_id"].astype(str).to_numpy(),
+        "target": getattr(target, "name", target),
         "relevance": relevance.astype(np.float64), "relevant": position != NONE,
         "position": position, "score": np.where(position != NONE, top, np.nan),
         "margin": (top - second).astype(np.float64),
     })
+    return apply_polarity(table, statements, [target] if hasattr(target, "opposite") else [])
 
 
 #: values of ``corpus_stance(method=...)``
@@ -83,13 +110,13 @@ def _fitted(method: str, labels: pd.DataFrame, statements: pd.DataFrame, vectors
             target: Target, seed: int, setfit_params: dict[str, Any] | None) -> pd.DataFrame:
     """The stance table of ``target`` from a model of ``method`` fitted on all its labels."""
     if method == "setfit":
-        rows = match_labels(labels[labels["target"] == target.name], statements)
+        rows = _aligned(labels, statements, target)  # positions of the contents
         texts = statements["text"].astype(str).to_numpy()
         model = SetFitStance(seed=seed, **(setfit_params or {})).fit(
             texts[rows["_row"].to_numpy()], rows["position"].to_numpy())
-        return predict_stance(model, statements, texts, target.name).assign(method="setfit")
-    model = train_stance(labels, statements, vectors, target.name)
-    return predict_stance(model, statements, vectors, target.name).assign(method="supervised")
+        return predict_stance(model, statements, texts, target).assign(method="setfit")
+    model = train_stance(labels, statements, vectors, target)
+    return predict_stance(model, statements, vectors, target).assign(method="supervised")
 
 
 def corpus_stance(statements: pd.DataFrame, vectors: Any, targets: Sequence[Target],

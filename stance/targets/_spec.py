@@ -19,7 +19,8 @@ __all__ = ["RESERVED", "Target", "TargetError", "get_target", "load_targets"]
 RESERVED = (NONE, UNCLEAR)
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
-_TARGET_KEYS = {"name", "question", "positions", "relevance", "description", "threshold"}
+_TARGET_KEYS = {"name", "question", "positions", "relevance", "description", "threshold",
+                "opposites"}
 
 
 class TargetError(ValueError):
@@ -37,6 +38,17 @@ class Target:
     description: str = ""
     #: this target's relevance threshold (None: the default of :func:`zero_shot_stance`)
     threshold: float | None = None
+    #: position -> the position of a speaker who denies it (both ways; from ``opposites:``)
+    opposites: tuple[tuple[str, str], ...] = ()
+
+    def opposite(self, position: str) -> str | None:
+        """The position of a speaker who denies a content at ``position``, if declared."""
+        for a, b in self.opposites:
+            if position == a:
+                return b
+            if position == b:
+                return a
+        return None
 
     @property
     def position_ids(self) -> list[str]:
@@ -105,7 +117,31 @@ def _parse_target(entry: Any, i: int, source: str) -> Target:
                           f"similarity), got {threshold!r}")
     return Target(name=name, question=question.strip(), positions=parsed, relevance=rel,
                   description=description,
-                  threshold=None if threshold is None else float(threshold))
+                  threshold=None if threshold is None else float(threshold),
+                  opposites=_parse_opposites(entry.get("opposites"), parsed, where))
+
+
+def _parse_opposites(value: Any, positions: Mapping[str, Any],
+                     where: str) -> tuple[tuple[str, str], ...]:
+    """``opposites: {alleges: denies}``: pairs of known positions, each position in one pair."""
+    if value is None:
+        return ()
+    if not isinstance(value, Mapping):
+        raise TargetError(f"{where}.opposites: must map a position to its opposite "
+                          f"(e.g. {{alleges: denies}})")
+    pairs, seen = [], set()
+    for a, b in value.items():
+        for pid in (a, b):
+            if pid not in positions:
+                raise TargetError(f"{where}.opposites: {pid!r} is not one of the positions "
+                                  f"{list(positions)}")
+            if pid in seen:
+                raise TargetError(f"{where}.opposites: position {pid!r} is in two pairs")
+            seen.add(pid)
+        if a == b:
+            raise TargetError(f"{where}.opposites: {a!r} cannot be its own opposite")
+        pairs.append((str(a), str(b)))
+    return tuple(pairs)
 
 
 def load_targets(config: Mapping[str, Any] | Sequence[Any] | None,

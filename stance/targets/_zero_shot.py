@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from stance.tables import NONE, STANCE_COLUMNS, UNCLEAR
+from stance.targets._polarity import apply_polarity
 from stance.targets._spec import Target
 
 __all__ = ["MARGIN", "RELEVANCE_THRESHOLD", "TEMPERATURE", "zero_shot_stance"]
@@ -117,8 +118,10 @@ def zero_shot_stance(statements: pd.DataFrame, vectors: Any, targets: Sequence[T
         }))
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
-            STANCE_COLUMNS, ["str", "str", "float64", "bool", "str", "float64", "float64"],
+            STANCE_COLUMNS, ["str", "str", "float64", "bool", "str", "float64", "float64",
+                             "str", "str"],
             strict=True)})
     out = pd.concat(frames, ignore_index=True)
-    return out.astype({"relevance": "float64", "relevant": "bool", "score": "float64",
-                       "margin": "float64"})
+    out = out.astype({"relevance": "float64", "relevant": "bool", "score": "float64",
+                      "margin": "float64"})
+    return apply_polarity(out, statements, targets)
