@@ -10,9 +10,11 @@ One quotation is one speaker's words: when statements of two speakers both hold 
 (``"...," the Armenian ministry said, echoing the Azerbaijani ministry``; ``Aliyev said Pashinyan
 had declared "..."``), the quote goes to the statement it is the content of, by the rules'
 precedence: a quote with its cue attached (``direct``) before one attributed otherwise, then the
-innermost statement (the shortest span), then the earlier rule. The other statement loses the quote: when
-nothing of its own is left (fewer than :data:`MIN_OWN_WORDS` words besides the owner's speaker
-and cue) it goes, else its text keeps only its own words.
+innermost statement (the shortest span), then the earlier rule. A statement with words of its
+own besides the quote keeps only those (flag ``quote_removed``). One with fewer than
+:data:`MIN_OWN_WORDS` besides the quote and the owner's speaker and cue is the quote counted
+twice and goes when both speakers are registry speakers; with an unresolved mention it stays as
+it was (a nested attribution, as PolNeAR annotates them: dropping those cost recall there).
 """
 
 from __future__ import annotations
@@ -114,7 +116,10 @@ def one_per_quote(rows: list[dict], quotes: list[Quote], text: str,
                 if w in words:
                     words.remove(w)
             if len(words) < MIN_OWN_WORDS:
-                drop.add(k)
+                if r["speaker"] and owner["speaker"]:
+                    drop.add(k)  # two registry speakers credited with one quote
+                # an unresolved mention keeps it: nested attributions whose outer speaker is
+                # no registry entry (PolNeAR annotates both; dropping them cost recall)
                 continue
             r["pieces"] = rest
             r["text"] = piece_text(text, rest, offset)
