@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import atexit
+import functools
+import importlib.abc
+import importlib.util
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -47,3 +51,76 @@ def st_model():
     from stance.embedding._embed import load_model
 
     return load_model()
+
+
+# ---------------------------------------------------------------------------- the slow marker
+# `make test-fast` (-m "not slow") is the inner loop. A test is slow when it loads the sentence
+# transformer, runs UMAP, executes a notebook or runs the whole pipeline. A test asking for a
+# fixture that loads the transformer is marked here; any other test doing that work must carry
+# @pytest.mark.slow, and the guard below fails it when it does not (notebooks run in their own
+# kernel, out of the guard's sight: tests/test_notebooks.py marks them).
+
+#: fixtures whose set-up loads the sentence transformer (st_model) or runs UMAP (umap_model of
+#: tests/test_frames.py)
+SLOW_FIXTURES = frozenset({"st_model", "umap_model"})
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+_HEAVY: list[str] = []
+
+
+def _record(module, name: str, what: str) -> None:
+    real = getattr(module, name)
+
+    @functools.wraps(real)
+    def wrapper(*args, **kwargs):
+        out = real(*args, **kwargs)
+        _HEAVY.append(what)        # done, not merely tried (a missing model folder is fast)
+        return out
+
+    setattr(module, name, wrapper)
+
+
+class _RecordUmapOnImport(importlib.abc.MetaPathFinder):
+    """Wrap ``umap.UMAP.fit`` when umap is first imported (importing it here would cost every
+    test session seconds); ``fit_transform`` goes through ``fit``."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "umap":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        run = spec.loader.exec_module
+
+        def exec_module(module):
+            run(module)
+            _record(module.UMAP, "fit", "runs UMAP")
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+def pytest_configure(config):
+    import stance.embedding._embed as embedding
+    from stance import pipeline
+
+    _record(embedding, "load_model", "loads the sentence transformer")
+    _record(pipeline, "_compute_and_write", "runs the whole pipeline")
+    if "umap" in sys.modules:
+        _record(sys.modules["umap"].UMAP, "fit", "runs UMAP")
+    else:
+        sys.meta_path.insert(0, _RecordUmapOnImport())
+
+
+@pytest.fixture(autouse=True)
+def _slow_work_is_marked_slow(request):
+    _HEAVY.clear()
+    yield
+    if _HEAVY and request.node.get_closest_marker("slow") is None:
+        pytest.fail(f"{request.node.nodeid} {' and '.join(sorted(set(_HEAVY)))} but is not "
+                    "marked @pytest.mark.slow", pytrace=False)

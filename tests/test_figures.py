@@ -195,6 +195,7 @@ def test_figures_repeat_byte_for_byte(tmp_path, registry):
         assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
 
 
+@pytest.mark.slow
 def test_projection_is_seeded_and_handles_tiny_inputs():
     rng = np.random.default_rng(1)
     vectors = rng.normal(size=(12, 8))

@@ -49,6 +49,7 @@ def test_notebook_is_stored_clean_with_a_parameters_cell(name):
         assert cell.outputs == [] and cell.execution_count is None, "stored with outputs"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_runs_on_the_default_corpus(name, tmp_path):
     from nbclient import NotebookClient
