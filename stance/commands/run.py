@@ -22,6 +22,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "time_bin, level, n_boot, sides, axes, figures, formats, ...")
     parser.add_argument("--out", default=None, metavar="DIR",
                         help="output folder (default: figures/<corpus name>/ of the checkout)")
+    parser.add_argument("--precision", choices=("portable", "fast"), default=None,
+                        help="embedding precision: portable (the default; the same vectors on "
+                             "any x86-64 CPU and thread count) or fast (float32, quicker, "
+                             "vectors differ in the last digits between machines)")
     parser.add_argument("--quiet", action="store_true", help="no stage lines or progress bars")
     parser.add_argument("--workers", type=int, default=None, metavar="N",
                         help="processes for extraction and embedding (default 1; the outputs "
@@ -41,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
         raise FileNotFoundError(f"config file {args.config} not found")
     overrides = {key: value for key, value in (("workers", args.workers),
                                                ("scheduler", args.scheduler),
-                                               ("partition_size", args.partition_size))
+                                               ("partition_size", args.partition_size),
+                                               ("precision", args.precision))
                  if value is not None}
     result = run_pipeline(args.path, config=args.config, out=args.out, progress=not args.quiet,
                           overrides=overrides)

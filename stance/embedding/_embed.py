@@ -102,6 +102,45 @@ def _resolve(model: str | Path | None) -> tuple[str, Path | None]:
 _MODELS: dict[str, Any] = {}
 _MODELS_LOCK = threading.Lock()
 
+#: the precisions ``embed`` computes in: ``portable`` (float64, rounded to float32 once at the
+#: end: the same bits on any x86-64 CPU and thread count) and ``fast`` (float32 throughout)
+PRECISIONS = ("portable", "fast")
+#: the default precision
+DEFAULT_PRECISION = "portable"
+
+
+def check_precision(precision: str) -> str:
+    """``precision`` if it is one of :data:`PRECISIONS`, else a ValueError naming them."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"embedding precision must be one of {list(PRECISIONS)}, "
+                         f"got {precision!r}")
+    return precision
+
+
+_FLOAT64: dict[int, Any] = {}
+
+
+def _float64_model(st_model: Any) -> Any:
+    """A float64 copy of a loaded SentenceTransformer (made once per model object)."""
+    from sentence_transformers import SentenceTransformer
+
+    if not isinstance(st_model, SentenceTransformer):
+        raise TypeError(f"precision='portable' needs a sentence-transformers model; "
+                         f"{type(st_model).__name__} can only be used with precision='fast'")
+    with _MODELS_LOCK:
+        twin = _FLOAT64.get(id(st_model))
+        if twin is None or twin[0] is not st_model:
+            import copy
+
+            twin = (st_model, copy.deepcopy(st_model).double())
+            _FLOAT64[id(st_model)] = twin
+        return twin[1]
+
+
+def cache_model_key(fingerprint: str, precision: str) -> str:
+    """The model column of a cache row: the model's fingerprint and the precision it ran in."""
+    return f"{fingerprint}:{check_precision(precision)}"
+
 
 def load_model(model: Any = None) -> Any:
     """Load a sentence-transformers model on the CPU, once per process.
@@ -252,7 +291,10 @@ def _as_texts(statements_or_texts: pd.DataFrame | pd.Series | Sequence[str]) -> 
 
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:
-    vectors = np.asarray(vectors, dtype=np.float32)
+    """Unit rows as float32. Float64 input (the portable precision) is normalised in float64
+    and rounded to float32 once, at the end."""
+    if np.asarray(vectors).dtype != np.float64:
+        vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors.astype(np.float64), axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return (vectors / norms).astype(np.float32)
@@ -280,7 +322,8 @@ def _forward(st_model: Any, texts: list[str]) -> np.ndarray:
     with torch.inference_mode():
         features = batch_to_device(st_model.preprocess(texts), st_model.device)
         out = st_model(features)["sentence_embedding"]
-    return _normalise(out.float().cpu().numpy())
+    out = out.cpu()
+    return _normalise(out.numpy() if out.dtype == torch.float64 else out.float().numpy())
 
 
 def _token_lengths(st_model: Any, texts: list[str]) -> list[int] | None:
@@ -353,7 +396,8 @@ def _model_name(model: Any) -> str:
 
 def embed(statements_or_texts: pd.DataFrame | pd.Series | Sequence[str], model: Any = None, *,
           cache_dir: str | Path | None = None, batch_size: int = 64,
-          progress: bool | None = None, use_cache: bool = True) -> np.ndarray:
+          progress: bool | None = None, use_cache: bool = True,
+          precision: str = DEFAULT_PRECISION) -> np.ndarray:
     """Embed texts (or the ``text`` column of a statements table) as an ``(n, d)`` float32 array.
 
     Rows are in input order and L2-normalised. Identical texts are embedded once. Vectors come
@@ -378,11 +422,13 @@ def embed(statements_or_texts: pd.DataFrame | pd.Series | Sequence[str], model: 
     True
     """
     texts = _as_texts(statements_or_texts)
+    check_precision(precision)
     if batch_size < 1:
         raise ValueError(f"embed(): batch_size must be at least 1, got {batch_size}")
     unique = list(dict.fromkeys(texts))
     store = EmbeddingCache(cache_dir) if use_cache else None
-    fp = model_fingerprint(model, cache=store) if store is not None else ""
+    fp = (cache_model_key(model_fingerprint(model, cache=store), precision)
+          if store is not None else "")
     keys = {t: text_key(t) for t in unique}
     found = store.get_many(fp, list(keys.values())) if store is not None and unique else {}
     vectors: dict[str, np.ndarray] = {t: found[keys[t]] for t in unique if keys[t] in found}
@@ -400,6 +446,7 @@ def embed(statements_or_texts: pd.DataFrame | pd.Series | Sequence[str], model: 
             missing = list(unique)
 
     if missing:
+        compute = _float64_model(st_model) if precision == "portable" else st_model
         order = sorted(missing, key=lambda t: (-len(t), t))
         chunk = _CHUNK_BATCHES * batch_size
         show = progress if progress is not None else len(missing) > 500
@@ -417,7 +464,7 @@ def embed(statements_or_texts: pd.DataFrame | pd.Series | Sequence[str], model: 
             for length, run in _same_length_runs(st_model, order):
                 for start in range(0, len(run), batch_size):
                     part = run[start:start + batch_size]
-                    out = _encode_batch(st_model, part, length)
+                    out = _encode_batch(compute, part, length)
                     if out.shape[0] != len(part):
                         raise RuntimeError(f"model returned {out.shape[0]} vectors for "
                                            f"{len(part)} texts")
