@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from stance.output import atomic_write_bytes, sha256_file
 
@@ -42,6 +43,15 @@ def _rel(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def _sorted(value: Any) -> Any:
+    """``value`` with every mapping's keys sorted (what ``json.dumps(sort_keys=True)`` does)."""
+    if isinstance(value, dict):
+        return {k: _sorted(value[k]) for k in sorted(value, key=str)}
+    if isinstance(value, (list, tuple)):
+        return [_sorted(v) for v in value]
+    return value
+
+
 def write_manifest(out_dir: str | Path, *, inputs: list[Path], input_root: Path,
                    config: dict, extra: dict | None = None) -> Path:
     """Write ``out_dir/manifest.json``: inputs (path relative to ``input_root`` and sha256), the
@@ -60,7 +70,10 @@ def write_manifest(out_dir: str | Path, *, inputs: list[Path], input_root: Path,
         **(extra or {}),
         "outputs": outputs,
     }
-    text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+    # sorted keys everywhere except inside the config, whose order is meaning (a target's
+    # positions are drawn and tabled in their order; `stance verify --rerun` runs the config again)
+    manifest = {k: (v if k == "config" else _sorted(v)) for k, v in sorted(manifest.items())}
+    text = json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n"
     return atomic_write_bytes(out_dir / MANIFEST_NAME, text.encode("utf-8"))
 
 

@@ -32,9 +32,11 @@ POINT_COLUMNS = ["statement_id", "speaker", "speaker_label", "side", "frame", "f
 def project_statements(vectors: np.ndarray, seed: int = 0) -> tuple[np.ndarray, str]:
     """2-D coordinates of statement vectors and the method used (``"UMAP"`` or ``"PCA"``).
 
-    UMAP with cosine distance, ``n_neighbors = min(15, n - 1)``, PCA initialisation and
-    ``random_state=seed`` (single-threaded, so the layout repeats exactly); PCA for fewer than
-    :data:`MIN_UMAP` statements. Coordinates are rounded to 6 decimals.
+    UMAP with cosine distance, ``n_neighbors = min(15, n - 1)``, ``min_dist=0.1`` and
+    ``random_state=seed``, made portable (:class:`stance._exact.PortableUMAP`: exact cosine
+    neighbours, a PCA start rounded to 4 significant digits, UMAP's curve parameters fixed, one
+    thread, numba compiled for a generic CPU), so the layout is the same on any x86-64 CPU; PCA
+    for fewer than :data:`MIN_UMAP` statements. Coordinates are rounded to 6 decimals.
     """
     vectors = np.asarray(vectors, dtype=np.float64)
     n = len(vectors)
@@ -48,24 +50,28 @@ def project_statements(vectors: np.ndarray, seed: int = 0) -> tuple[np.ndarray, 
         if k > 0:
             xy[:, :k] = PCA(n_components=k, random_state=seed).fit_transform(vectors)
         return np.round(xy, 6), "PCA"
+    from stance._exact import PortableUMAP
+
+    if n <= MAX_UMAP_FIT:
+        reducer = PortableUMAP(n_components=2, n_neighbors=min(15, n - 1), min_dist=0.1,
+                               random_state=seed)
+        return np.round(np.asarray(reducer.fit_transform(vectors), dtype=np.float64), 6), "UMAP"
     import umap
 
+    # above MAX_UMAP_FIT: fit on a seeded sample, place the others with UMAP's transform (its
+    # neighbour search index is pynndescent's, not exact: this path is not made portable)
     reducer = umap.UMAP(n_neighbors=min(15, n - 1), n_components=2, metric="cosine",
                         init="pca", random_state=seed, n_jobs=1, min_dist=0.1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        if n <= MAX_UMAP_FIT:
-            xy = reducer.fit_transform(vectors)
-            method = "UMAP"
-        else:  # fit on a seeded sample, place the others with UMAP's transform
-            sample = np.sort(np.random.default_rng(seed).choice(n, MAX_UMAP_FIT, replace=False))
-            xy = np.zeros((n, 2))
-            xy[sample] = reducer.fit_transform(vectors[sample])
-            rest = np.setdiff1d(np.arange(n), sample)
-            for start in range(0, len(rest), 50_000):
-                rows = rest[start:start + 50_000]
-                xy[rows] = reducer.transform(vectors[rows])
-            method = f"UMAP (fitted on a random sample of {MAX_UMAP_FIT:,} statements)"
+        sample = np.sort(np.random.default_rng(seed).choice(n, MAX_UMAP_FIT, replace=False))
+        xy = np.zeros((n, 2))
+        xy[sample] = reducer.fit_transform(vectors[sample])
+        rest = np.setdiff1d(np.arange(n), sample)
+        for start in range(0, len(rest), 50_000):
+            rows = rest[start:start + 50_000]
+            xy[rows] = reducer.transform(vectors[rows])
+        method = f"UMAP (fitted on a random sample of {MAX_UMAP_FIT:,} statements)"
     return np.round(np.asarray(xy, dtype=np.float64), 6), method
 
 

@@ -8,7 +8,6 @@ well defined for any number of points.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
@@ -146,13 +145,13 @@ def _drop_small(labels: np.ndarray, min_size: int) -> np.ndarray:
 
 
 def umap_reducer(n: int, random_state: int) -> Any:
-    """UMAP to 5 dimensions on cosine distance, as BERTopic does, with a fixed seed."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from umap import UMAP
+    """UMAP to 5 dimensions on cosine distance, as BERTopic does, with a fixed seed, made
+    portable (:class:`stance._exact.PortableUMAP`: exact cosine neighbours, a rounded PCA start,
+    fixed curve parameters), so the frames are the same on any x86-64 CPU."""
+    from stance._exact import PortableUMAP
 
-    return UMAP(n_components=5, n_neighbors=min(15, n - 1), min_dist=0.0, metric="cosine",
-                random_state=random_state, n_jobs=1)
+    return PortableUMAP(n_components=5, n_neighbors=min(15, n - 1), min_dist=0.0,
+                        random_state=random_state)
 
 
 def hdbscan_clusterer(min_cluster_size: int) -> Any:
