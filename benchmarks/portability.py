@@ -188,7 +188,7 @@ def _ops() -> dict[str, str]:
 def _embeddings(texts: list[str], time_it: bool) -> tuple[dict, dict, object]:
     import numpy as np
 
-    from stance.embed import embed
+    from stance.embedding import embed
 
     fast = embed(texts, precision="fast", use_cache=False, progress=False)
     portable = embed(texts, precision="portable", use_cache=False, progress=False)
@@ -213,7 +213,7 @@ def _downstream(vectors_file: Path, cache_dir: Path, whole_run: bool) -> dict[st
     """Hashes of the stages after the embedding, on the host's vectors (identical input)."""
     import numpy as np
 
-    from stance.figures.statement_map import project_statements
+    from stance.figures import project_statements
     from stance.frames import FrameModel
 
     data = np.load(vectors_file)

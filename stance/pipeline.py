@@ -176,7 +176,7 @@ def _selected_figures(cfg: dict) -> list[str]:
 
 
 def _check_config(cfg: dict) -> None:
-    from stance.embed import PRECISIONS
+    from stance.embedding import PRECISIONS
 
     if cfg["precision"] not in PRECISIONS:
         raise ValueError(f"config 'precision' must be one of {list(PRECISIONS)}, "

@@ -25,15 +25,18 @@ from stance.output import sha256_file
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "fixtures" / "pipeline" / "two-rivers"
 
-#: an older CPU (no AVX for torch's kernels, SSE4.2 for MKL and OpenBLAS, x86-64-v2 for numpy),
-#: one thread; every cap is safe on any x86-64 CPU since it only lowers what is used
+#: an older CPU (no AVX for torch's kernels, SSE4.x for MKL, oneDNN and OpenBLAS, x86-64-v2 for
+#: numpy, glibc's libm without FMA), one thread; every cap is safe on any x86-64 CPU since it only lowers what is used
 OLD_CPU = {"ATEN_CPU_CAPABILITY": "default", "MKL_ENABLE_INSTRUCTIONS": "SSE4_2",
-           "OPENBLAS_CORETYPE": "Nehalem",
+           "ONEDNN_MAX_CPU_ISA": "SSE41", "OPENBLAS_CORETYPE": "Nehalem",
+           "GLIBC_TUNABLES": "glibc.cpu.hwcaps=-AVX2,-FMA,-AVX512F,-AVX512DQ,-AVX512BW,-AVX512VL",
            "NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4 AVX512_ICL AVX512_SPR",
            "NUMBA_CPU_NAME": "generic",
            "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
 #: AVX2 kernels, four threads (more than this machine may have: another partition of the work)
 AVX2_4_THREADS = {"ATEN_CPU_CAPABILITY": "avx2", "MKL_ENABLE_INSTRUCTIONS": "AVX2",
+                  "ONEDNN_MAX_CPU_ISA": "AVX2", "OPENBLAS_CORETYPE": "Haswell",
+                  "NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR",
                   "OMP_NUM_THREADS": "4", "MKL_NUM_THREADS": "4", "OPENBLAS_NUM_THREADS": "4"}
 _SWITCHES = set(OLD_CPU) | set(AVX2_4_THREADS) | {"STANCE_NO_RUNTIME_DEFAULTS"}
 
@@ -139,7 +142,7 @@ def test_compare_runs_names_the_differing_columns_and_what_explains_them(tmp_pat
 
 @pytest.mark.slow
 def test_portable_and_fast_vectors_are_cached_apart(tmp_path, st_model):
-    from stance.embed import embed
+    from stance.embedding import embed
 
     texts = ["The ministry said the town was shelled overnight.", "Talks resumed."]
     fast = embed(texts, st_model, cache_dir=tmp_path, precision="fast")
@@ -151,3 +154,70 @@ def test_portable_and_fast_vectors_are_cached_apart(tmp_path, st_model):
                           portable)
     with pytest.raises(ValueError, match="precision"):
         embed(texts, st_model, cache_dir=tmp_path, precision="double")
+
+
+def test_exact_cosine_has_the_same_bits_in_any_summation_order():
+    from stance._exact import exact_cosine
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(40, 384)).astype(np.float32)
+    c = exact_cosine(x)
+    perm = rng.permutation(384)          # another order of the sums, as another kernel adds
+    assert np.array_equal(exact_cosine(x[:, perm]), c)
+    blocks = np.vstack([exact_cosine(x[i:i + 7], x) for i in range(0, 40, 7)])
+    assert np.array_equal(blocks, c)     # row blocks, as threads split the work
+    unit = x.astype(np.float64) / np.linalg.norm(x.astype(np.float64), axis=1, keepdims=True)
+    assert np.abs(c - unit @ unit.T).max() < 2e-7
+    # plain float64 BLAS is not order-free: the permuted product differs in the last bits
+    assert not np.array_equal(unit[:, perm] @ unit[:, perm].T, unit @ unit.T)
+
+
+def test_exact_knn_puts_each_row_first_and_breaks_ties_by_row():
+    from stance._exact import exact_knn
+
+    x = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0], [1.0, 1.0], [-1.0, 0.0]])
+    idx, dist = exact_knn(x, 3)
+    assert idx[1].tolist() == [1, 2, 3] and idx[2].tolist() == [2, 1, 3]  # duplicates: self first
+    assert idx[4].tolist() == [4, 1, 2]         # two rows at the same distance: the lower first
+    assert dist.dtype == np.float32 and (dist[:, 0] == 0).all()
+    assert np.all(np.diff(dist, axis=1) >= 0)
+    with pytest.raises(ValueError, match="k must be"):
+        exact_knn(x, 6)
+
+
+def test_fixed_umap_curve_parameters_are_umaps_own():
+    from umap.umap_ import find_ab_params
+
+    from stance._exact import UMAP_AB
+
+    for min_dist, (a, b) in UMAP_AB.items():
+        fa, fb = find_ab_params(1.0, min_dist)
+        assert abs(fa - a) < 1e-5 and abs(fb - b) < 1e-5
+
+
+def test_pca_start_is_rounded_and_keeps_repeated_rows_apart():
+    from stance._exact import pca_init
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(20, 16))
+    x[5] = x[4]
+    xy = pca_init(x)
+    assert xy.shape == (20, 2) and xy.dtype == np.float32
+    assert len(np.unique(xy, axis=0)) == 20
+    assert xy.min() >= 0 and xy.max() <= 10.01
+    # a perturbation far below the rounding leaves the start unchanged
+    assert np.array_equal(pca_init(x * (1 + 1e-12)), xy)
+
+
+def test_manifest_keeps_the_order_of_the_config(tmp_path):
+    """A target's positions are tabled in their order: a manifest that sorted them made
+    `verify --rerun` swap the rows of figures 8 and 9."""
+    from stance.manifest import read_manifest, write_manifest
+
+    config = {"seed": 0, "targets": [{"name": "t", "positions": {"supports": ["a"],
+                                                                 "rejects": ["b"]}}]}
+    write_manifest(tmp_path, inputs=[], input_root=tmp_path, config=config,
+                   extra={"zeta": {"b": 1, "a": 2}})
+    manifest = read_manifest(tmp_path)
+    assert list(manifest["config"]["targets"][0]["positions"]) == ["supports", "rejects"]
+    assert list(manifest) == sorted(manifest) and list(manifest["zeta"]) == ["a", "b"]

@@ -16,11 +16,28 @@ from __future__ import annotations
 from stance.embedding._cache import CACHE_FILE, EmbeddingCache, default_cache_dir, text_key
 from stance.embedding._embed import (
     DEFAULT_MODEL_NAMES,
+    DEFAULT_PRECISION,
+    PRECISIONS,
+    cache_model_key,
+    check_precision,
     default_model_path,
     embed,
     load_model,
     model_fingerprint,
 )
 
-__all__ = ["CACHE_FILE", "DEFAULT_MODEL_NAMES", "EmbeddingCache", "default_cache_dir",
-           "default_model_path", "embed", "load_model", "model_fingerprint", "text_key"]
+__all__ = [
+    "CACHE_FILE",
+    "DEFAULT_MODEL_NAMES",
+    "DEFAULT_PRECISION",
+    "PRECISIONS",
+    "EmbeddingCache",
+    "cache_model_key",
+    "check_precision",
+    "default_cache_dir",
+    "default_model_path",
+    "embed",
+    "load_model",
+    "model_fingerprint",
+    "text_key",
+]
