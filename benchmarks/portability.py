@@ -9,7 +9,8 @@ pick the kernels another x86-64 CPU would get (or another thread count), on this
 * oneDNN: ``ONEDNN_MAX_CPU_ISA``; MKL (torch's BLAS): ``MKL_ENABLE_INSTRUCTIONS``, ``MKL_CBWR``
 * threads: ``OMP_NUM_THREADS`` and ``torch.set_num_threads`` (1, 2, 4)
 * numpy's BLAS (OpenBLAS, DYNAMIC_ARCH): ``OPENBLAS_CORETYPE``; numpy's own SIMD loops:
-  ``NPY_DISABLE_CPU_FEATURES``; numba (UMAP, pynndescent): ``NUMBA_CPU_NAME``
+  ``NPY_DISABLE_CPU_FEATURES``; numba (UMAP, pynndescent): ``NUMBA_CPU_NAME``; glibc's libm
+  variants (``exp``, ``pow`` with or without FMA): ``GLIBC_TUNABLES``
 
 Every child reports what it actually got (``torch.backends.cpu.get_cpu_capability()``, the
 OpenBLAS core from threadpoolctl, numpy's enabled SIMD targets, numba's target CPU, and the ISA
@@ -22,7 +23,8 @@ is visible. It then hashes:
   through ``stance.embed`` in ``precision="fast"`` (float32, today's path) and in
   ``precision="portable"``;
 * the downstream given identical vectors (the host's portable vectors, passed to every child):
-  the UMAP statement map, UMAP + HDBSCAN frames, agglomerative frames, PCA, and a whole
+  the UMAP statement map (stance's portable one, and plain UMAP as stance called it before),
+  UMAP + HDBSCAN frames, agglomerative frames, PCA, and a whole
   ``stance run`` of the default corpus on a cache filled with those vectors (sha256 of every
   output file).
 
@@ -65,6 +67,8 @@ VARIANTS: dict[str, dict[str, str]] = {
     "numpy-x86v2": {"NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4 AVX512_ICL AVX512_SPR"},
     "numba-haswell": {"NUMBA_CPU_NAME": "haswell"},
     "numba-generic": {"NUMBA_CPU_NAME": "generic"},
+    "glibc-no-fma": {"GLIBC_TUNABLES": "glibc.cpu.hwcaps=-AVX2,-FMA,-AVX512F,-AVX512DQ,"
+                                       "-AVX512BW,-AVX512VL"},
     "old-cpu": {"ATEN_CPU_CAPABILITY": "default", "ONEDNN_MAX_CPU_ISA": "SSE41",
                 "MKL_ENABLE_INSTRUCTIONS": "SSE4_2", "OPENBLAS_CORETYPE": "Nehalem",
                 "NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4 AVX512_ICL AVX512_SPR",
@@ -78,7 +82,7 @@ _DOWN = ("downstream",)
 #: a whole pipeline run (a few, it is slow); single operations always
 PARTS: dict[str, tuple[str, ...]] = {
     **{n: _TORCH for n in VARIANTS if n.startswith(("aten", "onednn", "mkl"))},
-    **{n: _DOWN for n in VARIANTS if n.startswith(("openblas", "numpy", "numba"))},
+    **{n: _DOWN for n in VARIANTS if n.startswith(("openblas", "numpy", "numba", "glibc"))},
     "threads-1": ("embed", "downstream", "run"), "threads-4": ("embed", "downstream"),
     "old-cpu": ("embed", "downstream", "run"),
 }
@@ -222,6 +226,16 @@ def _downstream(vectors_file: Path, cache_dir: Path, whole_run: bool) -> dict[st
     out = {}
     xy, _ = project_statements(V, seed=0)
     out["statement map layout (2-D)"] = _digest(xy)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from umap import UMAP
+
+        # UMAP as stance called it before the portable path (its own neighbours, PCA start, a/b)
+        plain = UMAP(n_neighbors=15, n_components=2, metric="cosine", init="pca",
+                     random_state=0, n_jobs=1, min_dist=0.1).fit_transform(V)
+        out["statement map, plain UMAP (before)"] = _digest(plain)
     m = FrameModel(reducer="umap", clusterer="hdbscan", random_state=0).fit(texts, V)
     out["frames: UMAP 5-D"] = _digest(m.reduced_)
     out["frames: HDBSCAN labels"] = _digest(m.labels_)

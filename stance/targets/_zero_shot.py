@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from stance._exact import exact_cosine
 from stance.tables import NONE, STANCE_COLUMNS, UNCLEAR
 from stance.targets._polarity import apply_polarity
 from stance.targets._spec import Target
@@ -90,19 +91,23 @@ def zero_shot_stance(statements: pd.DataFrame, vectors: Any, targets: Sequence[T
             raise ValueError(f"zero_shot_stance: embed_fn gave shape {pv.shape} for "
                              f"{len(phrases)} phrases of target {target.name!r}; statements "
                              f"have dimension {x.shape[1]} (use the same model)")
-        relevance = (x @ pv.T).max(axis=1) if len(x) else np.zeros(0)
+        # exact cosines (stance._exact): the same bits on any CPU and thread count, so the
+        # per-statement table's full-precision Parquet is portable too
+        relevance = exact_cosine(x, pv).max(axis=1) if len(x) else np.zeros(0)
         protos, start = [], len(target.relevance)
         for pid in target.positions:
             k = len(target.positions[pid])
             protos.append(pv[start:start + k].mean(axis=0))
             start += k
-        sims = x @ _unit(np.vstack(protos)).T
+        sims = exact_cosine(x, np.vstack(protos)) if len(x) else np.zeros((0, len(protos)))
         order = np.argsort(-sims, axis=1, kind="stable")
         best = order[:, 0] if len(x) else np.zeros(0, dtype=int)
         rows = np.arange(len(x))
         gap = sims[rows, best] - sims[rows, order[:, 1]] if len(x) else np.zeros(0)
         z = (sims - sims.max(axis=1, keepdims=True)) / temperature if len(x) else sims
-        prob = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True) if len(x) else sims
+        # numpy's SIMD exp differs in the last bit between CPUs: 9 decimals are far above that
+        prob = (np.round(np.exp(z) / np.exp(z).sum(axis=1, keepdims=True), 9) if len(x)
+                else sims)
         threshold = (relevance_threshold if relevance_threshold is not None
                      else target.threshold if target.threshold is not None
                      else RELEVANCE_THRESHOLD)
