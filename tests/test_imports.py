@@ -104,8 +104,8 @@ def test_the_check_finds_a_cycle_and_ignores_deferred_imports(tmp_path, monkeypa
     assert cycles(graph) == [["cyclepkg._a", "cyclepkg._b", "cyclepkg._c", "cyclepkg._a"]]
 
 
-def test_importing_stance_and_the_pipeline_loads_no_heavy_library():
-    code = ("import sys, stance, stance.pipeline, stance.tables, stance.cli\n"
+def test_importing_stance_the_pipeline_and_extract_loads_no_heavy_library():
+    code = ("import sys, stance, stance.pipeline, stance.tables, stance.cli, stance.extract\n"
             "heavy = [m for m in ('torch', 'spacy', 'sentence_transformers', 'matplotlib', "
             "'umap', 'sklearn') if m in sys.modules]\n"
             "print(','.join(heavy))")

@@ -28,8 +28,10 @@ whose speaker is the block's "we" or "I", which becomes the block's.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc, Span, Token
+if TYPE_CHECKING:  # spaCy loads only when a text is parsed
+    from spacy.tokens import Doc, Span, Token
 
 from stance.extract import _lexicon as lx
 from stance.extract._mentions import noun_phrase, speaker_like

@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc
+if TYPE_CHECKING:  # spaCy loads only when a text is parsed
+    from spacy.tokens import Doc
 
 from stance.extract import _lexicon as lx
 from stance.extract._descriptions import DescriptionResolver, description

@@ -10,7 +10,10 @@ speech rules, which make it a ``mixed`` statement.
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Span, Token
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # spaCy loads only when a text is parsed
+    from spacy.tokens import Doc, Span, Token
 
 from stance.extract._mentions import noun_phrase, speaker_like
 from stance.extract._quotes import QUOTE_CHARS, Quote

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Span, Token
+if TYPE_CHECKING:  # spaCy loads only when a text is parsed
+    from spacy.tokens import Span, Token
 
 from stance.extract import _lexicon as lx
 

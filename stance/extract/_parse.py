@@ -9,8 +9,10 @@ starts are preset where the text makes them certain (after a line break; after a
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc
+if TYPE_CHECKING:  # spaCy loads only when a text is parsed
+    from spacy.tokens import Doc
 
 from stance.extract._quotes import QUOTE_CHARS
 
@@ -53,6 +55,8 @@ def make_doc(nlp, text: str) -> Doc:
             words.append(part)
             spaces.append(bool(tok.whitespace_) if j == len(parts) - 1 else False)
     if len(words) != len(doc):
+        from spacy.tokens import Doc
+
         doc = Doc(nlp.vocab, words=words, spaces=spaces)
     starts = _sentence_starts(doc)
     for i in starts:

@@ -14,8 +14,10 @@ denies; the polarity says which way the speaker stands on it (``tables.POLARITIE
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc
+if TYPE_CHECKING:  # spaCy loads only when a text is parsed
+    from spacy.tokens import Doc
 
 from stance import tables
 from stance.extract import _lexicon as lx

@@ -8,8 +8,10 @@ heads the speaker mention and the kind of evidence. Speakers are resolved later,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc, Token
+if TYPE_CHECKING:  # spaCy loads only when a text is parsed
+    from spacy.tokens import Doc, Token
 
 from stance.extract import _lexicon as lx
 from stance.extract._mentions import noun_phrase, speaker_like
