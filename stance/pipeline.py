@@ -429,7 +429,7 @@ def run(path: str | Path | None = None, *, config: str | Path | None = None,
     from stance.output import StagedOutput, check_writable
     from stance.read._corpus import read_corpus
 
-    stage = _Stages(7, progress)
+    stage = _Stages(8, progress)
     corpus = read_corpus(path if path is not None else default_corpus_path())
     cfg = resolve_config(corpus.config, config, overrides)
     _check_config(cfg)
@@ -533,14 +533,25 @@ def _compute_and_write(corpus: Any, cfg: dict, names: list[str], out_dir: Path, 
         return embed(list(texts), st_model, cache_dir=cache_dir, progress=False,
                      precision=cfg["precision"])
 
+    from stance.narratives import extract_narratives, speech_acts
+
+    narratives = extract_narratives(statements, corpus, nlp=nlp, embed_fn=embed_fn,
+                                    cache_dir=cache_dir, progress=None if progress else False)
+    stage(f"narratives: {len(narratives)} agent-action-patient structures in "
+          f"{narratives['statement_id'].nunique()} statements, "
+          f"{int(narratives['violent'].sum())} violent")
     tables = figure_tables(framed, vectors, frames, corpus.registry, settings,
                            embed_fn=embed_fn, names=names,
                            progress=(lambda n: stage.detail(f"comparing: {n}"))
-                           if progress else None)
+                           if progress else None, narratives=narratives)
     stage(f"compare: the tables of {len(names)} figures")
     written: list[Path] = []
     written += write_table(framed, out_dir / "statements")
     written += write_table(frames, out_dir / "frames")
+    written += write_table(narratives, out_dir / "narratives")
+    acts = speech_acts(statements, narratives)
+    written += write_table(acts[["statement_id", "speaker", "side", "cue", "kind",
+                                 "speech_act", "speech_act_basis"]], out_dir / "speech_acts")
     if tables.statement_stance is not None:
         written += write_table(tables.statement_stance, out_dir / "statement_stance")
     from stance.figures import FIGURES

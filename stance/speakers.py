@@ -1,10 +1,19 @@
 """The speaker registry: load and validate ``speakers.yaml``, resolve mentions, roll speakers up.
 
-A registry file has three top-level keys::
+A registry file has these top-level keys::
 
     sides:      [{id, label, colour}]                       # colour "#RRGGBB"
     speakers:   [{id, name, side, kind, part_of?, aliases?, patterns?, domains?}]
     exclude:    [regex, ...]                                # optional: mentions that are never speakers
+    places:     [{id, name, side, aliases?, patterns?}]     # optional: towns, regions, countries
+    groups:     [{id, name, side?, aliases?, patterns?}]    # optional: non-speaking actors, victims
+    opponents:  {side: side}                                # optional: whom "the enemy" means
+
+``places`` and ``groups`` are entities that are not speakers (``Stepanakert`` -> nagorno-karabakh,
+``civilians``); the narratives of :mod:`stance.narratives` resolve agents and patients through
+them. A group may have no side ("civilians"): its side then comes from a place or demonym beside
+it ("civilians in Ganja"). ``opponents`` maps a side to the side its own statements call "the
+enemy" (``armenia: azerbaijan``).
 
 ``domains`` are the issuer's own official web domains (``[mil.am]``): an article whose ``source``
 is one of them, or a subdomain of one (``en.mil.am``), is the issuer's own text
@@ -49,6 +58,7 @@ import yaml
 __all__ = [
     "KINDS",
     "LEVELS",
+    "Entity",
     "Registry",
     "RegistryError",
     "Side",
@@ -76,6 +86,9 @@ _DOMAIN_RE = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[
 TYPO_MIN_LENGTH = 7
 TYPO_TWO_EDITS = 11
 _SPEAKER_REQUIRED = ("id", "name", "side", "kind")
+_ENTITY_KEYS = {"id", "name", "side", "aliases", "patterns"}
+#: entity kinds of the optional ``places`` and ``groups`` sections
+ENTITY_KINDS = ("place", "group")
 _CACHE_LIMIT = 200_000
 _MAX_ALIAS_TOKENS = 12
 #: words that may stand before a surname in a longer mention ("Prime Minister Pashinyan")
@@ -177,6 +190,19 @@ class Speaker:
     domains: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Entity:
+    """A place or group that is not a speaker (``Stepanakert``, ``civilians``); ``side`` may be
+    empty for a group."""
+
+    id: str
+    name: str
+    side: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+
+
 # --------------------------------------------------------------------------- normalisation
 
 def _strip_accents(text: str) -> str:
@@ -248,13 +274,18 @@ class Registry:
     """Sides and speakers of a corpus, with mention resolution and roll-up.
 
     Attributes: ``sides`` (id -> :class:`Side`), ``speakers`` (id -> :class:`Speaker`), ``path``
-    (the file it was loaded from, or ``None``).
+    (the file it was loaded from, or ``None``), ``entities`` (id -> :class:`Entity`: the places
+    and groups) and ``opponents`` (side -> the side it calls "the enemy").
     """
 
     def __init__(self, sides: dict[str, Side], speakers: dict[str, Speaker],
-                 path: Path | None = None, exclude: tuple[str, ...] = ()) -> None:
+                 path: Path | None = None, exclude: tuple[str, ...] = (),
+                 entities: dict[str, Entity] | None = None,
+                 opponents: dict[str, str] | None = None) -> None:
         self.sides = dict(sides)
         self.speakers = dict(speakers)
+        self.entities = dict(entities or {})
+        self.opponents = dict(opponents or {})
         self.path = path
         self.exclude = tuple(exclude)
         self._exclude_re = (compile_pattern("|".join(f"(?:{p})" for p in exclude), "exclude")
@@ -575,15 +606,59 @@ def registry_from_dict(data: Any, path: str | Path | None = None) -> Registry:
     src = str(path) if path is not None else "<registry>"
     if not isinstance(data, dict):
         raise RegistryError(f"{src}: expected a mapping with 'sides' and 'speakers'")
-    unknown = set(data) - {"sides", "speakers", "exclude", "__line__"}
+    unknown = set(data) - {"sides", "speakers", "exclude", "places", "groups", "opponents",
+                           "__line__"}
     if unknown:
         raise RegistryError(f"{src}: unknown top-level keys {sorted(unknown)}; "
-                            "expected sides, speakers, exclude")
+                            "expected sides, speakers, exclude, places, groups, opponents")
     sides = _load_sides(data.get("sides"), src)
     speakers = _load_speakers(data.get("speakers"), sides, src)
     exclude = _strings(data.get("exclude"), src, "exclude")
     _check_regexes(exclude, f"{src}: exclude")
-    return Registry(sides, speakers, Path(path) if path is not None else None, exclude)
+    entities = _load_entities(data, sides, set(speakers), src)
+    opponents = _load_opponents(data.get("opponents"), sides, src)
+    return Registry(sides, speakers, Path(path) if path is not None else None, exclude,
+                    entities, opponents)
+
+
+def _load_entities(data: dict, sides: dict[str, Side], speaker_ids: set[str],
+                   src: str) -> dict[str, Entity]:
+    """The optional ``places`` (side required) and ``groups`` (side optional) sections."""
+    out: dict[str, Entity] = {}
+    for key, kind in (("places", "place"), ("groups", "group")):
+        if data.get(key) is None:
+            continue
+        for k, entry in enumerate(_entry_list(data[key], src, key)):
+            where = _where(src, kind, entry, k)
+            required = ("id", "name", "side") if kind == "place" else ("id", "name")
+            _check_keys(entry, _ENTITY_KEYS, required, where)
+            eid, side = entry["id"], entry.get("side") or ""
+            if eid in out or eid in speaker_ids:
+                raise RegistryError(f"{where}: id {eid!r} is already a speaker, place or group")
+            if side and side not in sides:
+                raise RegistryError(f"{where}: unknown side {side!r}; known: {', '.join(sides)}")
+            patterns = _strings(entry.get("patterns"), where, "patterns")
+            _check_regexes(patterns, where)
+            out[eid] = Entity(eid, entry["name"], side, kind,
+                              _strings(entry.get("aliases"), where, "aliases"), patterns)
+    return out
+
+
+def _load_opponents(value: Any, sides: dict[str, Side], src: str) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise RegistryError(f"{src}: 'opponents' must map a side id to a side id")
+    out = {}
+    for a, b in value.items():
+        if a == "__line__":
+            continue
+        for side in (a, b):
+            if side not in sides:
+                raise RegistryError(f"{src}: opponents: unknown side {side!r}; "
+                                    f"known: {', '.join(sides)}")
+        out[str(a)] = str(b)
+    return out
 
 
 def _check_regexes(patterns: tuple[str, ...], where: str) -> None:

@@ -48,6 +48,36 @@ ASSERTED, DENIED, NEGATED = POLARITIES
 #: statement columns a table written before they existed may lack; filled on normalisation
 #: (``polarity`` "asserted", ``pieces`` from ``start`` and ``end``)
 LATER_STATEMENT_COLUMNS = ("polarity", "pieces")
+#: the narratives table (``stance.narratives.extract_narratives``): one row per agent-action-
+#: patient structure inside a statement's content. ``speaker`` and ``speaker_side`` are the
+#: statement's (who tells the narrative); ``agent``/``patient`` are the phrases as written,
+#: ``*_entity`` the registry speaker, place or group they resolve to and ``*_side`` its side
+#: ("" when unresolved; ``*_how`` says which rule resolved it: speaker, place, group, pronoun,
+#: enemy). ``action`` is the verb lemma (with particle, or light verb + event noun: "launch
+#: attack"; an event noun alone for ``voice == "nominal"``), ``action_cluster`` the id of its
+#: cluster of similar actions and ``action_label`` that cluster's most typical actions.
+#: ``violent``: the action is in the violence lexicon (``stance.narratives.VIOLENT_VERBS`` or
+#: an event noun). ``negated``: the statement presents the act as not having happened (a negated
+#: verb, or any act under a denial cue). ``via``: "accused" when the agent is the accused of an
+#: accusing cue ("X accused Y of shelling Z"). Offsets are into the article's ``text``; -1
+#: where a part is missing.
+NARRATIVE_COLUMNS: list[str] = [
+    "narrative_id", "statement_id", "article_id", "date", "speaker", "speaker_side",
+    "agent", "agent_entity", "agent_side", "agent_how", "action", "action_cluster",
+    "action_label", "voice", "violent", "patient", "patient_entity", "patient_side",
+    "patient_how", "negated", "via", "agent_start", "agent_end", "action_start", "action_end",
+    "patient_start", "patient_end",
+]
+
+#: allowed values of ``narratives.voice``
+NARRATIVE_VOICES = ("active", "passive", "nominal")
+
+#: columns added to the statements table by ``stance.narratives.speech_acts``:
+#: ``speech_act`` (one of ``stance.narratives.SPEECH_ACTS``) and ``speech_act_basis`` ("cue":
+#: from the cue verb; "content": a neutral cue, from a pattern in the content; "narrative": a
+#: neutral cue, and the statement tells a violent act by another side; "default": none of these,
+#: counted as "claims")
+SPEECH_ACT_COLUMNS: list[str] = ["speech_act", "speech_act_basis"]
 
 FLAG_SEPARATOR = ";"
 
@@ -63,6 +93,8 @@ NONE = "none"
 UNCLEAR = "unclear"
 
 _INT_COLUMNS = ("start", "end", "mention_start", "mention_end")
+_NARRATIVE_INT = ("action_cluster", "agent_start", "agent_end", "action_start", "action_end",
+                  "patient_start", "patient_end")
 
 
 def join_flags(flags: Iterable[str]) -> str:
@@ -162,4 +194,26 @@ def normalize_statements(df: pd.DataFrame) -> pd.DataFrame:
     if bad:
         raise ValueError(f"statements.polarity: unknown value(s) {bad}; use one of "
                          f"{list(POLARITIES)}")
+    return out
+
+
+def empty_narratives() -> pd.DataFrame:
+    """A narratives table with no rows and the right dtypes."""
+    return normalize_narratives(pd.DataFrame(columns=NARRATIVE_COLUMNS))
+
+
+def normalize_narratives(df: pd.DataFrame) -> pd.DataFrame:
+    """Check and order the narratives columns, with fixed dtypes (offsets and cluster int,
+    ``violent`` and ``negated`` bool, text columns str)."""
+    out = _normalize(df, NARRATIVE_COLUMNS)
+    for c in NARRATIVE_COLUMNS:
+        if c in _NARRATIVE_INT:
+            out[c] = out[c].fillna(-1).astype("int64")
+        elif c in ("violent", "negated"):
+            out[c] = out[c].fillna(False).astype(bool)
+        elif c != "date":
+            out[c] = out[c].fillna("").astype(str)
+    bad = sorted(set(out["voice"]) - set(NARRATIVE_VOICES))
+    if bad:
+        raise ValueError(f"narratives table: unknown voice(s) {bad}; expected {NARRATIVE_VOICES}")
     return out

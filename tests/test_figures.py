@@ -100,10 +100,37 @@ def synthetic_tables(bins=BINS, seed: int = 0) -> dict[str, pd.DataFrame]:
                                  "small_n": bool(counts.sum() < 5)})
         return pd.DataFrame(rows, columns=figures.STANCE_TARGET_COLUMNS)
 
+    from stance.narratives import ROLES, SPEECH_ACTS
+
+    rows = []
+    for side in SIDES:
+        counts = rng.integers(0, 6, size=len(SPEECH_ACTS)) + 1
+        for act, c in zip(SPEECH_ACTS, counts, strict=True):
+            share = c / counts.sum()
+            rows.append({"side": side, "bin": bins[0], "bin_end": bins[-1], "speech_act": act,
+                         "share": share, "ci_low": max(0, share - 0.1),
+                         "ci_high": min(1, share + 0.1), "n_act": int(c),
+                         "n": int(counts.sum()), "n_articles": 6, "small_n": side == "mediator"})
+    acts = pd.DataFrame(rows, columns=figures.SPEECH_ACT_COLUMNS)
+    rows = []
+    for role in ROLES:
+        for speaker in SIDES[:2]:
+            for period, when in (("all", [pd.NaT]), ("bin", list(bins))):
+                for b in when:
+                    counts = rng.integers(0, 4, size=len(SIDES)) + 1
+                    for side, c in zip(SIDES, counts, strict=True):
+                        share = c / counts.sum()
+                        rows.append({"period": period, "role": role, "speaker_side": speaker,
+                                     "bin": b, "bin_end": b, "side": side, "share": share,
+                                     "ci_low": max(0, share - 0.2),
+                                     "ci_high": min(1, share + 0.2), "n_side": int(c),
+                                     "n": int(counts.sum()), "n_articles": 4, "small_n": True})
+    blame = pd.DataFrame(rows, columns=figures.BLAME_FIGURE_COLUMNS)
     return {"statement_map": points, "frame_shares_by_speaker": speaker_shares,
             "frame_shares_over_time": time_shares, "speaker_similarity": sim,
             "convergence": drift, "distinctive_terms": terms, "frame_axes": positions,
-            "stance_by_side": stance([pd.NaT]), "stance_over_time": stance(bins)}
+            "stance_by_side": stance([pd.NaT]), "stance_over_time": stance(bins),
+            "speech_acts": acts, "blame_victim": blame}
 
 
 def draw(name: str, table: pd.DataFrame, registry) -> Figure:
@@ -115,7 +142,7 @@ def draw(name: str, table: pd.DataFrame, registry) -> Figure:
 def test_the_registry_lists_every_figure_the_pipeline_draws():
     from stance import pipeline
 
-    assert len(figures.FIGURES) == 9
+    assert len(figures.FIGURES) == 11
     assert tuple(figures.FIGURES) == pipeline.FIGURE_NAMES
     assert sorted(synthetic_tables()) == sorted(figures.FIGURES)
     assert all(isinstance(s, figures.FigureSpec) and s.name == n

@@ -12,9 +12,10 @@ import nbformat
 import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-NAMES = ["01_statements", "02_framing_by_speaker", "03_framing_over_time"]
-#: a call of a plotting function of stance.figures (not its data helpers)
-FIGURE_CALL = re.compile(r"\bstance\.figures\.(?!data\b|_)\w+\(")
+NAMES = ["01_statements", "02_framing_by_speaker", "03_framing_over_time",
+         "04_sides_on_the_same_events"]
+#: a call of a drawing function of stance.figures (``plot_*``; not its table helpers)
+FIGURE_CALL = re.compile(r"\bstance\.figures\.plot_\w+\(")
 
 
 def _read(name: str):
@@ -78,5 +79,8 @@ def test_notebook_runs_on_the_default_corpus(name, tmp_path):
     elif name == "02_framing_by_speaker":
         assert "Clusterer" in outputs                  # FrameModel.method_ was printed
         assert len(drawing) == 3
+    elif name == "04_sides_on_the_same_events":
+        assert "narratives in" in outputs and "sides compared:" in outputs
+        assert len(drawing) == 2                       # the speech-act and blame figures
     else:
         assert len(drawing) == 2

@@ -42,7 +42,7 @@ def runs(tmp_path_factory, nlp, st_model):
 def test_every_output_is_written(runs):
     a, _ = runs
     names = {p.name for p in a.out.iterdir()}
-    for table in ("statements", "frames", "statement_stance"):
+    for table in ("statements", "frames", "statement_stance", "narratives", "speech_acts"):
         assert {f"{table}.csv", f"{table}.parquet"} <= names
     for stem in NAMES:
         assert {f"{stem}.png", f"{stem}.pdf", f"{stem}.csv"} <= names

@@ -27,6 +27,10 @@ k   name (:data:`FIGURES`)       drawing function                  figure
 8   ``stance_by_side``           ``plot_stance_by_side``           stance toward targets by side
 9   ``stance_over_time``         ``plot_stance_by_side``           stance toward targets by side
                                  (with ``freq``)                   over time
+10  ``speech_acts``              ``plot_speech_acts``              speech-act profile of each side
+                                                                   with intervals
+11  ``blame_victim``             ``plot_blame``                    whom each side names as aggressor
+                                                                   and as victim, overall and per bin
 ==  ===========================  ================================  =================================
 
 A new figure is one module ``_<name>.py`` (compute, ``plot_<name>``, ``SPECS``) and one line in
@@ -35,8 +39,16 @@ A new figure is one module ``_<name>.py`` (compute, ``plot_<name>``, ``SPECS``) 
 
 from __future__ import annotations
 
-from stance.figures._base import FigureInput, FigureSpec, Settings, group_column
+from stance.figures._base import FigureInput, FigureSpec, Settings, choose_sides, group_column
 from stance.figures._frame_axes import AXIS_COLUMNS, plot_frame_axes
+from stance.figures._narratives import (
+    BLAME_FIGURE_COLUMNS,
+    SPEECH_ACT_COLUMNS,
+    blame_table,
+    plot_blame,
+    plot_speech_acts,
+    speech_act_table,
+)
 from stance.figures._registry import FIGURES, FigureTables, figure_tables
 from stance.figures._shares import (
     SPEAKER_SHARE_COLUMNS,
@@ -56,10 +68,13 @@ from stance.figures._style import DOUBLE, SINGLE, note_figure, note_table
 from stance.figures._terms import TERM_COLUMNS, plot_distinctive_terms
 
 __all__ = [
-    "AXIS_COLUMNS", "CONVERGENCE_COLUMNS", "DOUBLE", "FIGURES", "POINT_COLUMNS", "SIMILARITY_COLUMNS",
-    "SINGLE", "SPEAKER_SHARE_COLUMNS", "STANCE_TARGET_COLUMNS", "TERM_COLUMNS",
-    "TIME_SHARE_COLUMNS", "FigureInput", "FigureSpec", "FigureTables", "Settings", "figure_tables",
-    "group_column", "note_figure", "note_table", "plot_convergence", "plot_distinctive_terms",
-    "plot_frame_axes", "plot_frame_shares_by_speaker", "plot_frame_shares_over_time",
-    "plot_speaker_similarity", "plot_stance_by_side", "plot_statement_map", "project_statements",
+    "AXIS_COLUMNS", "BLAME_FIGURE_COLUMNS", "CONVERGENCE_COLUMNS", "DOUBLE", "FIGURES",
+    "POINT_COLUMNS", "SIMILARITY_COLUMNS", "SINGLE", "SPEAKER_SHARE_COLUMNS",
+    "SPEECH_ACT_COLUMNS", "STANCE_TARGET_COLUMNS", "TERM_COLUMNS", "TIME_SHARE_COLUMNS",
+    "FigureInput", "FigureSpec", "FigureTables", "Settings", "blame_table", "choose_sides",
+    "figure_tables", "group_column", "note_figure", "note_table", "plot_blame",
+    "plot_convergence", "plot_distinctive_terms", "plot_frame_axes",
+    "plot_frame_shares_by_speaker", "plot_frame_shares_over_time", "plot_speaker_similarity",
+    "plot_speech_acts", "plot_stance_by_side", "plot_statement_map", "project_statements",
+    "speech_act_table",
 ]

@@ -144,7 +144,8 @@ def contrast_pair(statements: pd.DataFrame, s: Settings) -> tuple[str, str] | No
 @dataclass
 class FigureInput:
     """What a figure's ``compute`` gets: the statements (with ``frame`` and ``group`` columns),
-    their vectors, the frames table, the registry and the settings. ``compute`` may also record
+    their vectors, the frames table, the registry, the settings and the narratives table
+    (:func:`stance.narratives.extract_narratives`, None when not extracted). ``compute`` may also record
     what its drawing needs besides the table (``map_method``, ``targets``) and the
     per-statement stance table; ``cache`` holds work shared by several figures."""
 
@@ -158,6 +159,7 @@ class FigureInput:
     targets: list = field(default_factory=list)
     statement_stance: pd.DataFrame | None = None
     cache: dict[str, Any] = field(default_factory=dict)
+    narratives: pd.DataFrame | None = None
 
 
 def over_time_notes(table: pd.DataFrame, figs: FigureTables) -> list[str]:

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 
 from stance.figures import (
     _frame_axes,
+    _narratives,
     _shares,
     _similarity,
     _stance_targets,
@@ -44,6 +45,7 @@ FIGURES: dict[str, FigureSpec] = {spec.name: spec for spec in (
     *_terms.SPECS,              # 6
     *_frame_axes.SPECS,         # 7
     *_stance_targets.SPECS,     # 8, 9
+    *_narratives.SPECS,         # 10, 11
 )}
 
 
@@ -120,7 +122,8 @@ def figure_tables(statements: pd.DataFrame, vectors: np.ndarray, frames: pd.Data
                   registry: Any, settings: Settings | None = None, *,
                   embed_fn: Callable[[list[str]], np.ndarray] | None = None,
                   names: list[str] | None = None,
-                  progress: Callable[[str], None] | None = None) -> FigureTables:
+                  progress: Callable[[str], None] | None = None,
+                  narratives: pd.DataFrame | None = None) -> FigureTables:
     """Every figure's table (or note table), computed by the registry's ``compute`` functions.
 
     Parameters
@@ -141,6 +144,9 @@ def figure_tables(statements: pd.DataFrame, vectors: np.ndarray, frames: pd.Data
         Compute only these figures.
     progress : callable, optional
         Called with each figure name before its table is computed.
+    narratives : DataFrame, optional
+        :func:`stance.narratives.extract_narratives` of the statements, for the speech-act and
+        blame figures (without it they are note figures).
 
     Returns
     -------
@@ -165,7 +171,8 @@ def figure_tables(statements: pd.DataFrame, vectors: np.ndarray, frames: pd.Data
     st = statements.reset_index(drop=True).copy()
     st["group"] = group_column(st, registry, settings.level)
     inp = FigureInput(statements=st, vectors=np.asarray(vectors), frames=frames,
-                      registry=registry, settings=settings, embed_fn=embed_fn)
+                      registry=registry, settings=settings, embed_fn=embed_fn,
+                      narratives=narratives)
     tables: dict[str, pd.DataFrame] = {}
     for name, spec in FIGURES.items():
         if names is not None and name not in names:

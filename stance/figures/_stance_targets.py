@@ -63,16 +63,9 @@ def _one_bin_panel(ax: Any, d: pd.DataFrame, registry: Any) -> list[str]:
         # no-break spaces: the key wraps between entries, never inside one
         entry = f"{(_HOLLOW if hollow else _SYMBOL)[marker]} {_label(position)}"
         handles.append(entry.replace(" ", "\u00a0"))
-    ax.set_yticks(range(len(sides)))
-    ax.set_yticklabels([st.wrap(f"{st.side_label(registry, s)} ({int(n)})", 20)
-                        for s, n in sides.items()])
-    for tick, side in zip(ax.get_yticklabels(), sides.index, strict=True):
-        tick.set_color(st.side_colour(registry, side))
-    ax.set_ylim(len(sides) - 0.5, -0.5)
-    ax.set_xlim(-0.02, 1.02)
-    ax.set_xticks([0, 0.5, 1])
-    ax.set_xticklabels(["0", "50%", "100%"])
-    ax.tick_params(axis="y", length=0)
+    st.side_share_rows(ax, list(sides.index), [st.wrap(f"{st.side_label(registry, s)} "
+                                                       f"({int(n)})", 20)
+                                               for s, n in sides.items()], registry)
     return handles
 
 

@@ -214,3 +214,17 @@ def plural(n: int, word: str) -> str:
 def close(fig: Figure) -> None:
     """Release a figure (figures made by :func:`new_figure` are not held by pyplot)."""
     plt.close(fig)
+
+
+def side_share_rows(ax: Any, sides: list[str], labels: list[str], registry: Any) -> None:
+    """Rows of a share chart: one y tick per side (label in the side's colour, first side on
+    top) and a 0-100% x axis."""
+    ax.set_yticks(range(len(sides)))
+    ax.set_yticklabels(labels)
+    for tick, side in zip(ax.get_yticklabels(), sides, strict=True):
+        tick.set_color(side_colour(registry, side))
+    ax.set_ylim(len(sides) - 0.5, -0.5)
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_xticks([0, 0.5, 1])
+    ax.set_xticklabels(["0", "50%", "100%"])
+    ax.tick_params(axis="y", length=0)
