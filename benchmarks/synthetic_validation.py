@@ -2,7 +2,8 @@
 with planted framing (``stance.synthetic.synthetic_sides``), as JSON.
 
     python benchmarks/synthetic_validation.py [--n-sims 1000] [--effect 0.3] [--topic-effect 0.8]
-        [--power-effects 0.1 0.2] [--power-sims 200] [--alpha 0.05] [--seed 0]
+        [--power-effects 0.1 0.2 0.4] [--power-sims 200] [--alpha 0.05] [--seed 0]
+        [--comparisons NAME ...]
 
 Each simulation draws two sides of ``--articles`` articles (``--per-article`` statements each)
 reporting ``--events`` events, in four scenarios:
@@ -24,6 +25,15 @@ and decides with each comparison whether the sides differ, at level ``--alpha``:
   is a two-sided test at ``alpha`` (Goldstein and Healy 1995);
 * ``blame_shares``: :func:`stance.narratives.blame_shares`, the same rule on the share of
   aggressor side a;
+* ``stratified_acts``: :func:`stance.compare.stratified_test` with ``statistic="shares"`` on
+  the speech acts, strata the events (labels permuted within events);
+* ``stratified_accuses``: :func:`stance.compare.stratified_shares`, the pooled within-event
+  difference of the sides' shares of ``accuses``; differ when its ``1 - alpha`` interval
+  excludes 0;
+* ``stratified_vectors``: :func:`stance.compare.stratified_test` on the statement vectors
+  (energy distance within events);
+* ``equal_topic_similarity``: :func:`stance.compare.stratified_similarity` pooled over events,
+  reported as its mean and range;
 * ``framing_test`` (old): :func:`stance.compare.framing_test`, energy distance between the
   sides' statement vectors, article permutation, unconditioned on topic;
 * ``topic_similarity`` (old): :func:`stance.compare.similarity` of the sides' centroids; reported
@@ -55,7 +65,13 @@ from tqdm import tqdm
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import wilson
-from stance.compare import framing_test, similarity
+from stance.compare import (
+    framing_test,
+    similarity,
+    stratified_shares,
+    stratified_similarity,
+    stratified_test,
+)
 from stance.narratives import blame_shares, speech_act_profile
 from stance.synthetic import SyntheticSides, synthetic_sides
 
@@ -107,6 +123,42 @@ def framing_test_differs(corpus: SyntheticSides, alpha: float, rng: np.random.Ge
     return bool(res["p_value"].iloc[0] <= alpha)
 
 
+def stratified_acts_differ(corpus: SyntheticSides, alpha: float, rng: np.random.Generator,
+                           n_perm: int = 999) -> bool:
+    """:func:`stance.compare.stratified_test` on the speech-act mix (total-variation distance of
+    the sides' act shares within each event, pooled; labels permuted within events) rejects."""
+    res = stratified_test(corpus.statements, None, "a", "b", strata="event",
+                          statistic="shares", column="speech_act", n_perm=n_perm, seed=rng)
+    return bool(res["p_value"].iloc[0] <= alpha)
+
+
+def stratified_accuses_differ(corpus: SyntheticSides, alpha: float, rng: np.random.Generator,
+                              n_boot: int = 1000) -> bool:
+    """The ``1 - alpha`` interval of :func:`stance.compare.stratified_shares`' pooled
+    within-event difference of the sides' shares of ``accuses`` excludes 0."""
+    res = stratified_shares(corpus.statements, "a", "b", column="speech_act", strata="event",
+                            n_boot=n_boot, ci=1 - alpha, seed=rng)
+    row = res[res["category"] == "accuses"].iloc[0]
+    return bool(row["ci_low"] > 0 or row["ci_high"] < 0)
+
+
+def stratified_vectors_differ(corpus: SyntheticSides, alpha: float, rng: np.random.Generator,
+                              n_perm: int = 999) -> bool:
+    """:func:`stance.compare.stratified_test` on the statement vectors (energy distance within
+    each event, pooled; labels permuted within events) rejects."""
+    res = stratified_test(corpus.statements, corpus.vectors, "a", "b", strata="event",
+                          n_perm=n_perm, seed=rng)
+    return bool(res["p_value"].iloc[0] <= alpha)
+
+
+def equal_topic_similarity(corpus: SyntheticSides, rng: np.random.Generator,
+                           n_boot: int = 1000) -> float:
+    """The pooled within-event similarity of the two sides (:func:`stratified_similarity`)."""
+    res = stratified_similarity(corpus.statements, corpus.vectors, "a", "b", strata="event",
+                                n_boot=n_boot, seed=rng)
+    return float(res.loc[res["pooled"], "similarity"].iloc[0])
+
+
 def topic_similarity(corpus: SyntheticSides, rng: np.random.Generator,
                      n_boot: int = 1000) -> tuple[float, float]:
     """The old topic similarity of the two sides: (similarity, upper end of its interval)."""
@@ -119,8 +171,19 @@ def topic_similarity(corpus: SyntheticSides, rng: np.random.Generator,
 DECISIONS: dict[str, tuple[Callable[..., bool], str]] = {
     "speech_act_shares": (speech_act_shares_differ, "new: speech-act shares (accuses)"),
     "blame_shares": (blame_shares_differ, "new: blame shares (aggressor a)"),
+    "stratified_acts": (stratified_acts_differ,
+                        "new: stratified_test on the speech-act mix, within events"),
+    "stratified_accuses": (stratified_accuses_differ,
+                           "new: stratified_shares of accuses, pooled within events"),
+    "stratified_vectors": (stratified_vectors_differ,
+                           "new: stratified_test on the vectors (energy), within events"),
     "framing_test": (framing_test_differs, "old: framing_test on vectors, unconditioned"),
 }
+
+
+#: the similarities reported as values (mean and range), not as decisions
+SIMILARITIES = {"topic_similarity": "old: cosine of the sides' centroids (topic similarity)",
+                "equal_topic_similarity": "new: stratified_similarity, pooled within events"}
 
 
 def draw(scenario: str, args: argparse.Namespace, rng: np.random.Generator,
@@ -138,9 +201,11 @@ def draw(scenario: str, args: argparse.Namespace, rng: np.random.Generator,
 def simulate(scenario: str, sims: int, args: argparse.Namespace, rng: np.random.Generator,
              effect: float | None = None, decisions: dict | None = None) -> dict:
     """Run ``sims`` corpora of one scenario through every comparison; counts and rates."""
-    decisions = DECISIONS if decisions is None else decisions
+    if decisions is None:
+        decisions = {k: v for k, v in DECISIONS.items() if k in args.comparisons}
     hits = dict.fromkeys(decisions, 0)
     sims_seen: list[float] = []
+    equal_seen: list[float] = []
     below = 0
     for _ in tqdm(range(sims), desc=f"{scenario} {effect or ''}".strip(), file=sys.stderr,
                   leave=False, disable=args.quiet):
@@ -151,6 +216,8 @@ def simulate(scenario: str, sims: int, args: argparse.Namespace, rng: np.random.
             value, high = topic_similarity(corpus, rng, n_boot=args.n_boot)
             sims_seen.append(value)
             below += high < args.alike
+        if args.with_equal_topic_similarity:
+            equal_seen.append(equal_topic_similarity(corpus, rng, n_boot=args.n_boot))
     out = {"scenario": scenario, "sims": sims}
     if effect is not None:
         out["effect"] = effect
@@ -162,11 +229,18 @@ def simulate(scenario: str, sims: int, args: argparse.Namespace, rng: np.random.
             "mean": round(float(arr.mean()), 3),
             "p05_p95": [round(float(q), 3) for q in np.quantile(arr, [0.05, 0.95])],
             f"interval_below_{args.alike}": _rate(below, sims, args.alpha, False)}
+    if args.with_equal_topic_similarity:
+        arr = np.asarray(equal_seen)
+        out["equal_topic_similarity"] = {
+            "mean": round(float(np.nanmean(arr)), 3),
+            "p05_p95": [round(float(q), 3) for q in np.nanquantile(arr, [0.05, 0.95])]}
     return out
 
 
 def _cost(name: str, args: argparse.Namespace) -> dict:
-    return {"n_perm": args.n_perm} if name == "framing_test" else {"n_boot": args.n_boot}
+    if name in ("framing_test", "stratified_acts", "stratified_vectors"):
+        return {"n_perm": args.n_perm}
+    return {"n_boot": args.n_boot}
 
 
 def binomial_band(alpha: float, n: int, z: float = 2.576) -> tuple[float, float]:
@@ -188,8 +262,9 @@ def _rate(k: int, n: int, alpha: float, is_null: bool) -> dict:
 def _rates(row: dict) -> dict:
     """``{comparison: rate}`` of one scenario (topic similarity: its mean)."""
     out = {k: v["rate"] for k, v in row.items() if isinstance(v, dict) and "rate" in v}
-    if "topic_similarity" in row:
-        out["topic_similarity_mean"] = row["topic_similarity"]["mean"]
+    for name in SIMILARITIES:
+        if name in row:
+            out[f"{name}_mean"] = row[name]["mean"]
     return out
 
 
@@ -203,7 +278,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--event-acts", type=float, default=0.2,
                         help="topic_acts_follow_events: how much more the first half of the "
                              "events accuses")
-    parser.add_argument("--power-effects", type=float, nargs="*", default=[0.1, 0.2, 0.4])
+    parser.add_argument("--power-effects", type=float, nargs="*", default=[0.1, 0.2, 0.4],
+                        help="planted effects of the power curve (none: no power curve)")
     parser.add_argument("--power-sims", type=int, default=200)
     parser.add_argument("--articles", type=int, default=40, help="articles per side")
     parser.add_argument("--per-article", type=int, default=4)
@@ -214,26 +290,40 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--n-boot", type=int, default=1000)
     parser.add_argument("--n-perm", type=int, default=999)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--scenarios", nargs="*", choices=SCENARIOS, default=list(SCENARIOS),
+                        help="run only these scenarios (each has its own random stream)")
+    parser.add_argument("--comparisons", nargs="+", choices=[*DECISIONS, *SIMILARITIES],
+                        default=[*DECISIONS, *SIMILARITIES], help="run only these (default all)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     args = parser.parse_args(argv)
-    args.with_similarity = True
+    args.with_similarity = "topic_similarity" in args.comparisons
+    args.with_equal_topic_similarity = "equal_topic_similarity" in args.comparisons
     return args
+
+
+def scenario_rng(seed: int, scenario: str, effect: float | None = None) -> np.random.Generator:
+    """The generator of one scenario (or one power effect): its own stream, so a scenario gives
+    the same numbers whether it runs alone (``--scenarios``) or with the others."""
+    key = [seed, SCENARIOS.index(scenario)]
+    if effect is not None:
+        key.append(round(effect * 1000))
+    return np.random.default_rng(key)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    rng = np.random.default_rng(args.seed)
     start = time.perf_counter()
-    rows = [simulate(s, args.n_sims, args, rng) for s in SCENARIOS]
-    power = [simulate("framing", args.power_sims, args, rng, effect=e)
-             for e in args.power_effects]
+    rows = [simulate(s, args.n_sims, args, scenario_rng(args.seed, s)) for s in args.scenarios]
+    power = [simulate("framing", args.power_sims, args, scenario_rng(args.seed, "framing", e),
+                      effect=e) for e in args.power_effects]
     report = {
         "benchmark": "synthetic validation: planted framing against topic-only confounds",
-        "config": {k: v for k, v in vars(args).items() if k not in ("quiet", "with_similarity")}
+        "config": {k: v for k, v in vars(args).items()
+                   if k not in ("quiet", "with_similarity", "with_equal_topic_similarity")}
         | {"overlap_level": round(overlap_level(args.alpha), 4),
            "binomial_band_99": [round(b, 4) for b in binomial_band(args.alpha, args.n_sims)]},
-        "comparisons": {k: what for k, (_, what) in DECISIONS.items()}
-        | {"topic_similarity": "old: cosine of the sides' centroids"},
+        "comparisons": {k: what for k, (_, what) in DECISIONS.items() if k in args.comparisons}
+        | {k: what for k, what in SIMILARITIES.items() if k in args.comparisons},
         "summary": {row["scenario"]: _rates(row) for row in rows}
         | {f"framing {row['effect']}": _rates(row) for row in power},
         "scenarios": rows,

@@ -32,7 +32,8 @@ def args():
 
 
 def _run(scenario: str, args, seed: int, effect: float | None = None) -> dict:
-    return sv.simulate(scenario, SIMS, args, np.random.default_rng(seed), effect=effect)
+    return sv.simulate(scenario, SIMS, args, sv.scenario_rng(seed, scenario, effect),
+                       effect=effect)
 
 
 def test_a_large_planted_framing_difference_is_detected(args):
