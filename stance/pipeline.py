@@ -344,8 +344,11 @@ def _print_read_report(report: Any, stage: _Stages, shown: int = 10) -> None:
             stage.detail(f"... {len(items) - shown} more {label} (all in manifest.json)")
 
 
-def _frames(statements: pd.DataFrame, vectors: np.ndarray, cfg: dict, notes: list[str]):
-    """(statements with a frame column, frames table, method) or a single frame for < 2 rows."""
+def _frames(statements: pd.DataFrame, vectors: np.ndarray, cfg: dict, notes: list[str],
+            registry: Any = None):
+    """(statements with a frame column, frames table, method) or a single frame for < 2 rows.
+    Frame keywords leave out the registry's party names (``FrameModel(mask_terms=registry)``)
+    unless the config's ``frames`` section sets ``mask_terms`` itself."""
     from stance.frames import FrameModel
 
     if len(statements) < 2:
@@ -353,7 +356,8 @@ def _frames(statements: pd.DataFrame, vectors: np.ndarray, cfg: dict, notes: lis
         frames = pd.DataFrame({"frame": [0] * bool(len(statements)),
                                "label": ["all statements"] * bool(len(statements))})
         return statements.assign(frame=0), frames, "too few statements for frames"
-    model = FrameModel(**(cfg.get("frames") or {}), random_state=cfg["seed"])
+    params = {"mask_terms": registry, **(cfg.get("frames") or {})}
+    model = FrameModel(**params, random_state=cfg["seed"])
     model.fit(statements, vectors)
     return model.statements_, model.frames_, model.method_
 
@@ -519,7 +523,7 @@ def _compute_and_write(corpus: Any, cfg: dict, names: list[str], out_dir: Path, 
     stage(f"embed: {vectors.shape[0]} vectors of dimension {vectors.shape[1]} "
           f"(model {fingerprint[:12]}, {cfg['precision']} precision)")
 
-    framed, frames, method = _frames(statements, vectors, cfg, notes)
+    framed, frames, method = _frames(statements, vectors, cfg, notes, corpus.registry)
     stage(f"frames: {len(frames)} frames. {method}")
 
     axes = cfg["axes"]

@@ -133,6 +133,24 @@ def synthetic_tables(bins=BINS, seed: int = 0) -> dict[str, pd.DataFrame]:
             "speech_acts": acts, "blame_victim": blame}
 
 
+def equal_topic_inputs(rng: np.random.Generator, shift: float = 0.6):
+    """Statements of two sides in three frames (and one frame only armenia uses), 4 statements
+    per article; armenia's statements moved by ``shift`` within every frame."""
+    centers = rng.normal(size=(4, 12)) * 2
+    direction = rng.normal(size=(4, 12))
+    rows, vecs = [], []
+    for side in ("armenia", "azerbaijan"):
+        for art in range(24):
+            frame = art % 3 if side == "azerbaijan" or art < 21 else 3
+            for k in range(4):
+                rows.append({"side": side, "frame": frame, "article_id": f"{side}{art}"})
+                vecs.append(centers[frame] + rng.normal(size=12) * 0.7
+                            + (shift * direction[frame] if side == "armenia" else 0.0))
+    frame_table = pd.DataFrame({"frame": [0, 1, 2, 3],
+                                "label": ["ceasefire", "shelling", "targets", "armenia only"]})
+    return pd.DataFrame(rows), np.asarray(vecs), frame_table
+
+
 def draw(name: str, table: pd.DataFrame, registry) -> Figure:
     """Draw a figure through its registry entry, as ``stance run`` does."""
     figs = figures.FigureTables(tables={name: table}, contrast=("armenia", "azerbaijan"))
@@ -252,3 +270,24 @@ def test_grouping_levels_roll_speakers_up():
     assert group_column(st, reg, "side").tolist() == ["northland", "southland", "council", ""]
     with pytest.raises(ValueError, match="level"):
         group_column(st, reg, "party")
+
+
+def test_equal_topic_table_finds_the_within_frame_difference(registry):
+    rng = np.random.default_rng(3)
+    framed, vecs, frame_table = equal_topic_inputs(rng, shift=0.6)
+    table = equal_topic_table(framed, vecs, frame_table, ("armenia", "azerbaijan"), n_boot=200)
+    assert list(table.columns) == figures.EQUAL_TOPIC_COLUMNS
+    assert table.kind.tolist() == ["frame"] * 4 + ["pooled", "topic"]
+    assert table.used.tolist() == [True, True, True, False, True, True]
+    assert table.label.iloc[:3].tolist() == ["ceasefire", "shelling", "targets"]
+    pooled = table.set_index("kind").loc["pooled"]
+    assert pooled.p_value <= 0.01 and pooled.similarity < 0.95
+    assert table.weight.iloc[:3].sum() == pytest.approx(1.0)
+    fig = figures.equal_topic(table, registry)
+    text = texts(fig)
+    assert "within frames p = 0.005" in text and "1 frame used by one side only" in text
+    assert "pooled within frames" in text and "topic similarity (all statements)" in text
+    same = equal_topic_table(*equal_topic_inputs(np.random.default_rng(3), shift=0.0),
+                             ("armenia", "azerbaijan"), n_boot=200)
+    assert same.set_index("kind").loc["pooled", "p_value"] > 0.05
+    assert "Fewer than two sides" in equal_topic_table(framed, vecs, frame_table, None).note[0]

@@ -358,3 +358,50 @@ def test_max_fit_fits_a_sample_and_assigns_the_rest():
     again = FrameModel(max_fit=90, **kw).fit(texts, X)
     assert np.array_equal(again.labels_, sampled.labels_)
     assert "sample" not in FrameModel(max_fit=None, **kw).fit(texts, X).method_
+# ------------------------------------------------------------------ party names masked
+
+def test_mask_terms_whole_words_demonyms_possessives():
+    from stance.frames import mask_terms
+
+    out = mask_terms(["Armenian forces shelled Azerbaijan's Ganja; pro-Armenia rally",
+                      "Armenians and armenia", "Armeniaville and Russiagate stay",
+                      "Hikmet Hajiyev said; the Defense Ministry of Armenia"],
+                     ["Armenia", "Azerbaijan", "Hikmet Hajiyev", "Russia"])
+    assert out[0].split() == ["forces", "shelled", "Ganja;", "pro-", "rally"]
+    assert out[1].split() == ["and"]
+    assert out[2] == "Armeniaville and Russiagate stay"          # not a demonym ending
+    assert out[3].split() == ["said;", "the", "Defense", "Ministry", "of"]
+    assert mask_terms(["unchanged"], []) == ["unchanged"]
+
+
+def test_party_terms_of_the_default_registry(default_corpus_path):
+    from stance.frames import party_terms
+    from stance.speakers import load_registry
+
+    terms = {t.lower() for t in party_terms(load_registry(default_corpus_path / "speakers.yaml"))}
+    assert {"armenia", "azerbaijan", "nagorno-karabakh", "artsakh", "hikmet hajiyev", "baku",
+            "armenian defense ministry", "turkish", "russian"} <= terms
+    # the sides 'other'/'unknown' and bystander collectives are not parties
+    assert not {"other", "unknown", "witnesses", "residents", "media", "international community"
+                } & terms
+    assert party_terms(None) == [] and party_terms(stance.Registry.empty()) == []
+
+
+def test_frame_keywords_leave_out_party_names(planted, tmp_path):
+    table, vectors = planted
+    named = table.copy()
+    shelling = named.topic == "shelling"
+    named.loc[shelling, "text"] = "Northland's Northlandian army: " + named.loc[shelling, "text"]
+    plain = FrameModel().fit(named, vectors)
+    words = {w for kw in plain.frames_.keywords for term in kw for w in term.split()}
+    assert {w for w in words if w.startswith("northland")}   # unmasked, a party names a frame
+    masked = FrameModel(mask_terms=["Northland", "Northlandian army"]).fit(named, vectors)
+    words = {w for kw in masked.frames_.keywords for term in kw for w in term.split()}
+    assert not {w for w in words if w.startswith("northland")}, words
+    assert (masked.statements_.frame.to_numpy() == plain.statements_.frame.to_numpy()).all()
+    assert any("Northland's" in r for reps in masked.frames_.representatives for r in reps)
+    assert "2 party names and aliases masked" in masked.method_
+    loaded = FrameModel.load(masked.save(tmp_path / "m"))
+    assert loaded.mask_terms == ["Northland", "Northlandian army"]
+    with pytest.raises(TypeError, match="not the string"):
+        FrameModel(mask_terms="Northland").fit(named, vectors)

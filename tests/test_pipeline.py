@@ -114,6 +114,11 @@ def test_tables_hold_the_numbers_behind_the_figures(runs):
     assert set(axes["axis"]) == {"harm", "escalation"}
     assert axes["bin"].notna().any() and axes["bin"].isna().any()
     assert not a.notes                                        # every comparison was made
+    # frame keywords never name a party of the registry (c-TF-IDF on masked texts)
+    frames = pd.read_csv(a.out / "frames.csv")
+    words = " ".join(frames["keywords"].astype(str)).lower()
+    for party in ("northland", "southland", "council"):
+        assert party not in words, (party, frames["keywords"].tolist())
     stance = pd.read_parquet(a.out / "statement_stance.parquet")
     assert set(stance["target"]) == {"ceasefire"} and set(stance["method"]) == {"zero-shot"}
 

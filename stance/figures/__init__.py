@@ -8,35 +8,7 @@ returning a matplotlib :class:`~matplotlib.figure.Figure`) and its run notes.
 repeat). The tables are the ones ``stance run`` writes next to each figure; their columns are
 listed in each module (``POINT_COLUMNS``, ``SPEAKER_SHARE_COLUMNS``, ...).
 
-==  ===========================  ================================  =================================
-k   name (:data:`FIGURES`)       drawing function                  figure
-==  ===========================  ================================  =================================
-1   ``statement_map``            ``plot_statement_map``            statements in 2-D (UMAP), colour
-                                                                   = side, marker = speaker
-2   ``frame_shares_by_speaker``  ``plot_frame_shares_by_speaker``  heatmap of frame shares per
-                                                                   speaker, counts in the cells
-3   ``frame_shares_over_time``   ``plot_frame_shares_over_time``   frame shares per side and time
-                                                                   bin, bootstrap bands, counts
-4   ``speaker_similarity``       ``plot_speaker_similarity``       centroid similarity of speakers
-                                                                   with intervals
-5   ``convergence``              ``plot_convergence``              similarity of sides per time bin
-6   ``distinctive_terms``        ``plot_distinctive_terms``        Fightin' Words: z-score against
-                                                                   frequency
-7   ``frame_axes``               ``plot_frame_axes``               positions on the frame axes, per
-                                                                   speaker and over time
-8   ``stance_by_side``           ``plot_stance_by_side``           stance toward targets by side
-9   ``stance_over_time``         ``plot_stance_by_side``           stance toward targets by side
-                                 (with ``freq``)                   over time
-10  ``speech_acts``              ``plot_speech_acts``              speech-act profile of each side
-                                                                   with intervals
-11  ``blame_victim``             ``plot_blame``                    whom each side names as aggressor
-                                                                   and as victim, overall and per bin
-==  ===========================  ================================  =================================
-
-A new figure is one module ``_<name>.py`` (compute, ``plot_<name>``, ``SPECS``) and one line in
-``_registry.py``.
-"""
-
+==  ===========================  ================================  ==========================
 from __future__ import annotations
 
 from stance.figures._base import FigureInput, FigureSpec, Settings, choose_sides, group_column

@@ -1,6 +1,7 @@
 """Figures 4 and 5: how similar speakers are, and whether the sides converge or diverge over time.
 
-Similarity is the cosine similarity of two groups' mean statement vectors (centroids), with 95%
+Similarity is the *topic similarity* (:func:`stance.compare.topic_similarity`): the cosine
+similarity of two groups' mean statement vectors (centroids) over all their statements, with 95%
 bootstrap intervals (resampling articles) from :func:`stance.compare.similarity` and
 :func:`stance.compare.drift`. Sentence embeddings of any two texts on one topic are already
 similar, so read differences between cells, not the absolute level.
@@ -40,7 +41,7 @@ def plot_speaker_similarity(sim: pd.DataFrame, registry: Any = None, *, sides: d
     """Lower-triangle matrix of centroid similarities; each cell prints the similarity and its 95%
     interval (``*`` when ``small_n``: fewer than 5 articles behind a speaker). ``sim`` has :data:`SIMILARITY_COLUMNS`; ``sides`` maps a group to its side (label
     colours). The ``max_groups`` groups with most statements are drawn."""
-    name = "Speaker similarity"
+    name = "Topic similarity of speakers"
     if st.is_note(sim) or len(sim) == 0:
         msg = sim["note"].iloc[0] if st.is_note(sim) else "Fewer than two speakers to compare."
         return st.note_figure(name, msg, st.DOUBLE)
@@ -99,10 +100,13 @@ def plot_speaker_similarity(sim: pd.DataFrame, registry: Any = None, *, sides: d
             spine.set_visible(False)
         bar = fig.colorbar(im, ax=ax, shrink=0.8, pad=0.01, aspect=30)
         bar.set_label("cosine similarity of centroids")
-        ax.set_title(title or "Speaker similarity (cell: cosine similarity of the speakers' mean "
-                     "statement vectors,\nbelow it the 95% bootstrap interval)", loc="left")
-        foot = "Label: speaker (statements); label colour: side." + (f" {footnote}" if footnote
-                                                                        else "")
+        ax.set_title(title or "Topic similarity of speakers (cell: cosine similarity of the "
+                     "speakers' mean statement vectors,\nbelow it the 95% bootstrap interval)",
+                     loc="left")
+        foot = ("Label: speaker (statements); label colour: side. Topic similarity compares all "
+                "statements: speakers who speak of the same events score high whatever they say "
+                "of them (figure 'equal_topic' compares two sides within frames)."
+                + (f" {footnote}" if footnote else ""))
         if weak.any():
             foot += (" *: fewer than 5 articles behind one of the two speakers: the interval "
                      "(resampling articles) is unreliable; with one article there is none.")

@@ -14,7 +14,11 @@ attributes ending in ``_``. The stages are pluggable as in BERTopic: a reducer (
 Frames are numbered 0, 1, ... by decreasing size (ties: first statement), so ids do not depend on
 the clusterer's own numbering. Each frame gets class-based TF-IDF keywords (``stance.frames._ctfidf``), a
 label made of its top three keywords, and its most representative statements (closest to the
-frame centroid). ``method_`` says which reducer and clusterer ran and why.
+frame centroid). With ``mask_terms`` (a registry, or a list of names) the keywords are computed
+on the texts with the parties' names and aliases masked (``stance.frames.party_terms`` and
+``mask_terms``), so a frame is never called after a side or a speaker ("azerbaijan / forces /
+azerbaijani"); ``stance run`` passes the corpus's registry. ``method_`` says which reducer and
+clusterer ran and why.
 
 The scikit-learn contract it follows is that of a clusterer with a transform (``KMeans``):
 ``fit`` returns the model; ``fit_predict`` returns the frame of each training statement
@@ -46,7 +50,7 @@ from stance.frames._cluster import (
     hdbscan_clusterer,
     umap_reducer,
 )
-from stance.frames._ctfidf import class_tfidf
+from stance.frames._ctfidf import class_tfidf, mask_terms, party_terms
 
 FORMAT = "stance.FrameModel"
 FORMAT_VERSION = 1
@@ -76,6 +80,9 @@ class FrameModel(BaseEstimator):
         frame of its nearest centroid (cosine; -1 when farther than the frame's farthest sampled
         member, unless ``reassign_outliers``), so the cost grows linearly beyond it. None: fit
         on all.
+    mask_terms: names left out of the keywords: a :class:`stance.speakers.Registry` (its sides',
+        speakers' names and aliases, :func:`stance.frames.party_terms`) or a list of terms;
+        None keeps every word. The representatives keep the original text.
 
     Examples
     --------
@@ -97,7 +104,8 @@ class FrameModel(BaseEstimator):
                  distance_threshold: float | None = None, reassign_outliers: bool = False,
                  n_keywords: int = 8, n_representatives: int = 3,
                  assign_threshold: float | str | None = "auto", random_state: int = 0,
-                 text_column: str = "text", max_fit: int | None = 20_000) -> None:
+                 text_column: str = "text", max_fit: int | None = 20_000,
+                 mask_terms: Any = None) -> None:
         self.reducer = reducer
         self.clusterer = clusterer
         self.small_threshold = small_threshold
@@ -110,6 +118,7 @@ class FrameModel(BaseEstimator):
         self.random_state = random_state
         self.text_column = text_column
         self.max_fit = max_fit
+        self.mask_terms = mask_terms
 
     # ------------------------------------------------------------------------------------ fit
 
@@ -152,7 +161,9 @@ class FrameModel(BaseEstimator):
             + f". {len(centroids)} frames, {n_outliers_found} outliers"
             + (" (reassigned to the nearest frame centroid)" if self.reassign_outliers
                and n_outliers_found and len(centroids) else "")
-            + ". Keywords: class-based TF-IDF (CountVectorizer, English stop words, 1-2-grams);"
+            + ". Keywords: class-based TF-IDF (CountVectorizer, English stop words, 1-2-grams"
+            + (f"; {len(self._mask_list())} party names and aliases masked"
+               if self._mask_list() else "") + ");"
             f" representatives: the {self.n_representatives} statements closest to the centroid."
         )
         return self
@@ -212,14 +223,27 @@ class FrameModel(BaseEstimator):
             raise TypeError(f"FrameModel: clusterer {clusterer!r} has neither fit_predict nor fit")
         return reducer, clusterer, why
 
+    def _mask_list(self) -> list[str]:
+        """The terms ``mask_terms`` stands for (a registry's party names, or the list given)."""
+        mask = self.mask_terms
+        if mask is None:
+            return []
+        if hasattr(mask, "speakers") and hasattr(mask, "sides"):
+            return party_terms(mask)
+        if isinstance(mask, str):
+            raise TypeError("FrameModel: mask_terms must be a registry or a list of terms, "
+                            f"not the string {mask!r}")
+        return [str(t) for t in mask]
+
     def _describe(self, table: pd.DataFrame, X: np.ndarray, labels: np.ndarray,
                   centroids: np.ndarray) -> pd.DataFrame:
         texts = table[self.text_column].tolist()
+        masked = mask_terms(texts, self._mask_list())
         # ties between keywords go to the words of the frame's most central statements
         centrality = np.array([float(X[i] @ centroids[f]) if 0 <= f < len(centroids) else 0.0
                                for i, f in enumerate(labels)])
-        keywords = (class_tfidf(texts, labels, n_keywords=self.n_keywords, centrality=centrality)
-                    if texts else {})
+        keywords = (class_tfidf(masked, labels, n_keywords=self.n_keywords,
+                                centrality=centrality) if texts else {})
         rows = []
         for frame in range(len(centroids)):
             members = np.flatnonzero(labels == frame)
@@ -322,6 +346,7 @@ class FrameModel(BaseEstimator):
         params = {k: (v if v is None or isinstance(v, (str, int, float, bool))
                       else f"custom:{v!r}")
                   for k, v in self.get_params(deep=False).items()}
+        params["mask_terms"] = self._mask_list() or None     # the terms, not the registry
         meta = {
             "format": FORMAT, "version": FORMAT_VERSION, "params": params,
             "method": self.method_, "n_features_in": int(self.n_features_in_),
