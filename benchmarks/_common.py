@@ -498,6 +498,37 @@ def cue_sentence_baseline(doc: Any, registry: Any) -> list[dict[str, Any]]:
 
 
 # --------------------------------------------------------------------------------------------
+# the development corpus
+# --------------------------------------------------------------------------------------------
+
+#: the development corpus (18 real news excerpts; never copied into the repository)
+DEV_CORPUS = SHARED_DIR / "corpora" / "nk2020-dev"
+
+
+def dev_parser(doc: str) -> Any:
+    """The argument parser of a benchmark on the development corpus: ``--corpus``,
+    ``--n-boot`` and ``--n-perm`` (1,000 and 999)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEV_CORPUS)
+    parser.add_argument("--n-boot", type=int, default=1000)
+    parser.add_argument("--n-perm", type=int, default=999)
+    return parser
+
+
+def dev_statements(corpus_dir: str | Path = DEV_CORPUS, progress: bool = True) -> tuple[Any, ...]:
+    """``(corpus, statements, vectors)`` of a corpus read with the default corpus's speaker
+    registry, extracted and embedded with the defaults (default embedding cache)."""
+    import stance
+
+    default = REPO_ROOT / "corpora" / "nagorno-karabakh-2020"
+    corpus = stance.read_corpus(corpus_dir, speakers=default / "speakers.yaml")
+    statements = stance.extract_statements(corpus, progress=progress)
+    return corpus, statements, stance.embed(statements, progress=progress)
+
+
+# --------------------------------------------------------------------------------------------
 # output
 # --------------------------------------------------------------------------------------------
 

@@ -16,7 +16,6 @@ words only, never statement text. Exits 0 with a message when ``../shared`` is a
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import sys
@@ -24,7 +23,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-DEV = REPO.parent / "shared" / "corpora" / "nk2020-dev"
+sys.path.insert(0, str(REPO))
+
+from benchmarks._common import dev_parser, dev_statements
 
 
 def _round(x: float) -> float | None:
@@ -62,11 +63,8 @@ def _speaker_orders(statements, vectors, axes, min_statements: int, embed_fn) ->
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--corpus", type=Path, default=DEV)
+    parser = dev_parser(__doc__)
     parser.add_argument("--sides", nargs=2, default=["armenia", "azerbaijan"])
-    parser.add_argument("--n-boot", type=int, default=1000)
-    parser.add_argument("--n-perm", type=int, default=999)
     parser.add_argument("--min-statements", type=int, default=4)
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
@@ -77,9 +75,7 @@ def main(argv: list[str] | None = None) -> int:
 
     start = time.perf_counter()
     default = REPO / "corpora" / "nagorno-karabakh-2020"
-    corpus = stance.read_corpus(args.corpus, speakers=default / "speakers.yaml")
-    statements = stance.extract_statements(corpus)
-    vectors = stance.embed(statements)
+    _, statements, vectors = dev_statements(args.corpus)
     a, b = args.sides
     sides = statements["side"].value_counts().to_dict()
     axes = compare.frame_axes(statements, vectors, compare.load_axes(default), by="side",

@@ -263,3 +263,33 @@ def test_same_seed_same_result():
     t1 = C.stratified_test(table, vecs, "a", "b", n_perm=99, seed=3)
     t2 = C.stratified_test(table, vecs, "a", "b", n_perm=99, seed=3)
     pd.testing.assert_frame_equal(t1, t2)
+
+
+def test_an_article_spanning_strata_counts_once():
+    """One article quoting both sides in two frames: two strata, but one article per side, so
+    the pooled value gets no interval (a bootstrap of one article says nothing)."""
+    table = pd.DataFrame({"side": ["a", "b", "a", "b", "a"], "frame": [0, 0, 1, 1, 1],
+                          "article_id": ["p"] * 5, "act": list("xyxyy")})
+    vecs = np.random.default_rng(0).normal(size=(5, 4))
+    res = C.stratified_similarity(table, vecs, "a", "b", n_boot=100)
+    pooled = res.iloc[-1]
+    assert (pooled.units_a, pooled.units_b) == (1, 1) and pooled.small_n
+    assert np.isnan(pooled.ci_low) and np.isfinite(pooled.similarity)
+    shares = C.stratified_shares(table, "a", "b", column="act", strata="frame", n_boot=50)
+    assert shares.small_n.all() and (shares.n_strata == 2).all()
+
+
+def test_null_range_of_the_similarity_holds_the_raw_value_only_without_a_difference():
+    rng = np.random.default_rng(10)
+    mix = [0.4, 0.3, 0.3]
+    inside = {0.0: 0, 0.8: 0}
+    for shift in inside:
+        for _ in range(10):
+            table, vecs = _corpus(rng, mix, mix, shift=shift)
+            p = C.stratified_similarity(table, vecs, "a", "b", n_boot=0, n_null=199,
+                                        seed=rng).iloc[-1]
+            assert p.null_low <= p.null_median <= p.null_high
+            inside[shift] += int(p.null_low <= p.similarity_raw <= p.null_high)
+    assert inside[0.0] >= 8 and inside[0.8] <= 1, inside
+    plain = C.stratified_similarity(table, vecs, "a", "b", n_boot=0)
+    assert plain.null_median.isna().all()

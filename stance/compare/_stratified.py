@@ -73,7 +73,7 @@ _CHUNK = 128
 
 SIMILARITY_COLUMNS = ["stratum", "pooled", "a", "b", "by", "similarity", "ci_low", "ci_high",
                       "similarity_raw", "weight", "n_a", "n_b", "units_a", "units_b", "used",
-                      "small_n"]
+                      "small_n", "null_low", "null_median", "null_high"]
 SHARE_COLUMNS = ["category", "a", "b", "by", "difference", "ci_low", "ci_high",
                  "difference_unstratified", "share_a", "share_b", "n_a", "n_b", "n_strata",
                  "small_n"]
@@ -144,13 +144,62 @@ def _n_units(cell: pd.DataFrame, unit: str) -> int:
     return len(np.unique(B.unit_codes(cell, unit))) if len(cell) else 0
 
 
+def _blocks(cell: pd.DataFrame, label_row: np.ndarray, unit: str
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """The permuted blocks of one stratum: a ``(k, n)`` 0/1 membership matrix (block x
+    statement) and each block's label (1 = side a). A block is one side's statements in one
+    article (``unit="article"``) or one statement."""
+    if unit == "article":
+        keys = cell[B.ARTICLE_COL].astype(str).to_numpy() + "\x00" + label_row.astype(str)
+        blocks, _ = pd.factorize(keys, sort=True)
+    else:
+        blocks = np.arange(len(cell))
+    k = int(blocks.max()) + 1
+    block_labels = np.zeros(k)
+    block_labels[blocks] = label_row
+    member = np.zeros((k, len(cell)))
+    member[blocks, np.arange(len(cell))] = 1.0
+    return member, block_labels
+
+
+def _null_cosines(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]], n_null: int,
+                  weights: str, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Raw centroid cosines of the two sides with side labels permuted between the blocks of
+    each stratum: per stratum ``(S, n_null)`` and pooled ``(n_null,)`` (weights recomputed from
+    each permutation's counts). ``parts`` holds per stratum (vectors, membership, labels)."""
+    per = np.zeros((len(parts), n_null))
+    pooled_num = np.zeros(n_null)
+    pooled_den = np.zeros(n_null)
+    for start in range(0, n_null, _CHUNK):
+        m = min(_CHUNK, n_null - start)
+        for i, (x, member, labels) in enumerate(parts):
+            z = rng.permuted(np.tile(labels, (m, 1)), axis=1) @ member
+            sa = z @ x
+            cos = np.einsum("ij,ij->i", B.unit_cosine(sa), B.unit_cosine(x.sum(0) - sa))
+            per[i, start:start + m] = cos
+            na = z.sum(1)
+            w = _weight(na, member.shape[1] - na, weights)
+            pooled_num[start:start + m] += w * cos
+            pooled_den[start:start + m] += w
+    return per, pooled_num / pooled_den
+
+
+def _distinct_units(table: pd.DataFrame, lab: np.ndarray, side: np.ndarray, a: Any, b: Any,
+                    used: set[str], unit: str) -> tuple[int, int]:
+    """Distinct resampling units (an article counts once however many strata it spans) of
+    ``a`` and ``b`` in the ``used`` strata."""
+    in_used = np.isin(lab.astype(str), sorted(used))
+    return (_n_units(table.loc[in_used & (side == a)], unit),
+            _n_units(table.loc[in_used & (side == b)], unit))
+
+
 # ------------------------------------------------------------------------------ similarity
 
 def stratified_similarity(statements: pd.DataFrame, vectors: Any, a: Any, b: Any,
                           by: str = "side", strata: str | Sequence[str] | None = "frame", *,
                           weights: str = "harmonic", unit: str = "article", n_boot: int = 1000,
                           ci: float = 0.95, seed: int | np.random.Generator = 0,
-                          min_n: int = 5) -> pd.DataFrame:
+                          min_n: int = 5, n_null: int = 0) -> pd.DataFrame:
     """Similarity of sides ``a`` and ``b`` at equal topic: within each stratum, then pooled.
 
     In each stratum both sides use, the similarity is the bootstrap bias-corrected cosine of the
@@ -179,6 +228,13 @@ def stratified_similarity(statements: pd.DataFrame, vectors: Any, a: Any, b: Any
     unit, n_boot, ci, seed, min_n
         As in :func:`stance.compare.similarity`; ``small_n`` when either side has fewer than
         ``min_n`` resampling units in the stratum (pooled row: in all used strata together).
+    n_null : int
+        With ``n_null > 0``, the raw similarity expected if the sides did not differ within the
+        strata: side labels permuted ``n_null`` times between the blocks of each stratum (as in
+        :func:`stratified_test`), giving ``null_low``, ``null_median``, ``null_high`` (central
+        ``ci`` range) per stratum and pooled. Compare ``similarity_raw`` with them: both carry
+        the same small-sample shrinkage, which the bias correction of ``similarity`` only
+        estimates (poorly in strata of a few statements).
 
     Returns
     -------
@@ -186,8 +242,10 @@ def stratified_similarity(statements: pd.DataFrame, vectors: Any, a: Any, b: Any
         One row per stratum (sorted; ``stratum`` as a string) and a last row with
         ``stratum == "pooled"`` and ``pooled`` True: ``a``, ``b``, ``by``, ``similarity``,
         ``ci_low``, ``ci_high``, ``similarity_raw``, ``weight`` (NaN for unused strata),
-        ``n_a``, ``n_b``, ``units_a``, ``units_b``, ``used`` (both sides present), ``small_n``.
-        The pooled row counts the statements and units of the used strata only; compare its
+        ``n_a``, ``n_b``, ``units_a``, ``units_b``, ``used`` (both sides present), ``small_n``,
+        ``null_low``, ``null_median``, ``null_high`` (NaN unless ``n_null``). The pooled row counts the statements and distinct units (an article spanning several
+        strata once) of the used strata only; it gets no interval when a side has fewer than
+        two distinct units there; compare its
         ``n_a + n_b`` with the sides' totals to see how much of them shares a topic.
 
     Examples
@@ -206,6 +264,7 @@ def stratified_similarity(statements: pd.DataFrame, vectors: Any, a: Any, b: Any
     """
     where = f"stratified_similarity(a={a!r}, b={b!r}, by={by!r}, strata={strata!r})"
     _check_common(where, n_boot=n_boot)
+    B.check_positive("n_null", n_null, where, minimum=0)
     B.percentile(np.zeros(1), ci)                          # checks ci
     vecs = B.check_vectors(statements, vectors, where)
     table, positions, lab, names = _prepare(statements, a, b, by, strata, weights, unit, where)
@@ -214,7 +273,7 @@ def stratified_similarity(statements: pd.DataFrame, vectors: Any, a: Any, b: Any
     side = table[by].to_numpy()
     lab_arr = lab.to_numpy()
     rows: list[dict[str, Any]] = []
-    raws, boots, ws, used_rows = [], [], [], []
+    raws, boots, ws, used_rows, parts = [], [], [], [], []
     for name in names:
         in_s = lab_arr == name
         ma, mb = in_s & (side == a), in_s & (side == b)
@@ -235,6 +294,9 @@ def stratified_similarity(statements: pd.DataFrame, vectors: Any, a: Any, b: Any
                 boots.append(np.clip(np.einsum("ij,ij->i", ca.boot.astype(np.float64),
                                                cb.boot.astype(np.float64)), -1.0, 1.0))
             used_rows.append(len(rows))
+            if n_null:
+                parts.append((vecs[in_s], *_blocks(table.loc[in_s],
+                                                   (side[in_s] == a).astype(np.float64), unit)))
         rows.append(row)
     pooled = {"stratum": POOLED, "pooled": True, "a": a, "b": b, "by": by,
               "similarity": np.nan, "ci_low": np.nan, "ci_high": np.nan,
@@ -246,8 +308,7 @@ def stratified_similarity(statements: pd.DataFrame, vectors: Any, a: Any, b: Any
             rows[i]["weight"] = float(wi)
         raw = float(w @ np.asarray(raws))
         used = [rows[i] for i in used_rows]
-        ua = sum(r["units_a"] for r in used)
-        ub = sum(r["units_b"] for r in used)
+        ua, ub = _distinct_units(table, lab_arr, side, a, b, {r["stratum"] for r in used}, unit)
         pooled.update(similarity_raw=raw, weight=1.0, n_a=sum(r["n_a"] for r in used),
                       n_b=sum(r["n_b"] for r in used), units_a=ua, units_b=ub,
                       small_n=min(ua, ub) < min_n)
@@ -257,11 +318,18 @@ def stratified_similarity(statements: pd.DataFrame, vectors: Any, a: Any, b: Any
         else:
             pooled.update(similarity=raw)
     rows.append(pooled)
+    if parts:
+        per, pooled_null = _null_cosines(parts, n_null, weights, rng)
+        for i, null in zip([*used_rows, len(rows) - 1], [*per, pooled_null]):
+            lo, hi = B.percentile(null, ci)
+            rows[i].update(null_low=float(lo), null_median=float(np.median(null)),
+                           null_high=float(hi))
     out = pd.DataFrame(rows, columns=SIMILARITY_COLUMNS)
     return out.astype({"similarity": "float64", "ci_low": "float64", "ci_high": "float64",
                        "similarity_raw": "float64", "weight": "float64", "n_a": "int64",
                        "n_b": "int64", "units_a": "int64", "units_b": "int64", "used": "bool",
-                       "small_n": "bool", "pooled": "bool"})
+                       "small_n": "bool", "pooled": "bool", "null_low": "float64",
+                       "null_median": "float64", "null_high": "float64"})
 
 
 # ---------------------------------------------------------------------------------- shares
@@ -349,7 +417,8 @@ def stratified_shares(statements: pd.DataFrame, a: Any, b: Any, by: str = "side"
     side = table[by].to_numpy()
     lab_arr = lab.to_numpy()
     diffs, boots, ws, sa_list, sb_list = [], [], [], [], []
-    n_a = n_b = units_a = units_b = 0
+    n_a = n_b = 0
+    used_strata: set[str] = set()
     for name in names:
         in_s = lab_arr == name
         ma, mb = in_s & (side == a), in_s & (side == b)
@@ -364,8 +433,8 @@ def stratified_shares(statements: pd.DataFrame, a: Any, b: Any, by: str = "side"
             boots.append(ba - bb)
         ws.append(float(_weight(ma.sum(), mb.sum(), weights)))
         n_a, n_b = n_a + int(ma.sum()), n_b + int(mb.sum())
-        units_a += _n_units(table.loc[ma], unit)
-        units_b += _n_units(table.loc[mb], unit)
+        used_strata.add(str(name))
+    units_a, units_b = _distinct_units(table, lab_arr, side, a, b, used_strata, unit)
     overall_a = np.bincount(codes[side == a], minlength=k) / max(1, int((side == a).sum()))
     overall_b = np.bincount(codes[side == b], minlength=k) / max(1, int((side == b).sum()))
     if ws:
@@ -504,20 +573,11 @@ def stratified_test(statements: pd.DataFrame, vectors: Any, a: Any, b: Any, by: 
         in_s = lab_arr == name
         if not (is_a[in_s].any() and (~is_a[in_s]).any()):
             continue
-        cell = table.loc[in_s]
         label_row = is_a[in_s].astype(np.float64)
-        if unit == "article":
-            keys = cell[B.ARTICLE_COL].astype(str).to_numpy() + "\x00" + label_row.astype(str)
-            blocks, _ = pd.factorize(keys, sort=True)
-        else:
-            blocks = np.arange(len(cell))
-        k = int(blocks.max()) + 1
-        block_labels = np.zeros(k)
-        block_labels[blocks] = label_row
-        member = np.zeros((k, len(cell)))
-        member[blocks, np.arange(len(cell))] = 1.0
+        member, block_labels = _blocks(table.loc[in_s], label_row, unit)
+        k = len(block_labels)
         parts.append((_distance_fn(x_all[in_s], statistic, metric), member, block_labels))
-        n_a, n_b = n_a + int(label_row.sum()), n_b + int(len(cell) - label_row.sum())
+        n_a, n_b = n_a + int(label_row.sum()), n_b + int(len(label_row) - label_row.sum())
         units_a += int(block_labels.sum())
         units_b += int(k - block_labels.sum())
     row = {"a": a, "b": b, "by": by,

@@ -1,18 +1,21 @@
 """Figure 12: how alike two sides speak *at equal topic*, beside their topic similarity.
 
 For the two contrasted sides (those of figure 6), one row per frame that both sides use: the
-cosine similarity of the two sides' centroids inside that frame (bias-corrected, 95% bootstrap
-interval resampling articles within frame and side), the dot's area proportional to the frame's
-weight in the pooled value; then the pooled within-frame similarity (weighted mean, Cochran-
-Mantel-Haenszel weights ``n_a n_b / (n_a + n_b)``) and the topic similarity (all statements of
-the two sides, whatever the topic: :func:`stance.compare.topic_similarity`). The footnote gives
-the permutation tests: side labels permuted within frames (energy distance; articles as blocks)
-and, for comparison, over all statements. See :mod:`stance.compare._stratified`.
+cosine similarity of the two sides' centroids inside that frame, the dot's area proportional to
+the frame's weight in the pooled value, against a grey range: the 95% range of that similarity
+when side labels are permuted between the articles of the frame (what the two sides' numbers of
+statements alone give, small cells pulling any cosine down). Then the pooled within-frame
+similarity (weighted mean, Cochran-Mantel-Haenszel weights ``n_a n_b / (n_a + n_b)``) against its
+within-frame permutation range, and the topic similarity (all statements of the two sides,
+whatever the topic: :func:`stance.compare.topic_similarity`) against a permutation over all
+statements. The footnote gives the permutation tests (energy distance; articles as blocks) and
+the bias-corrected pooled similarity with its bootstrap interval. See
+:mod:`stance.compare._stratified`.
 
 Frames here are the run's frames (topic and event clusters of the same embeddings), so within a
-frame the two sides already say similar things; a pooled similarity well below the topic
-similarity, or a small within-frame p-value, says that they speak of the same things
-differently.
+frame the two sides already say similar things; a pooled dot left of its range, or a small
+within-frame p-value, says that they speak of the same things differently. Raw cosines are
+drawn, not bias-corrected ones: observed value and permutation range carry the same shrinkage.
 """
 
 from __future__ import annotations
@@ -26,8 +29,9 @@ from matplotlib.figure import Figure
 from stance.figures import style as st
 
 #: columns of the table behind figure 12: one row per frame, then a ``pooled`` and a ``topic`` row
-EQUAL_TOPIC_COLUMNS = ["a", "b", "kind", "frame", "label", "similarity", "lo", "hi", "weight",
-                       "n_a", "n_b", "used", "small_n", "p_value", "test"]
+EQUAL_TOPIC_COLUMNS = ["a", "b", "kind", "frame", "label", "similarity_raw", "null_low",
+                       "null_median", "null_high", "similarity", "lo", "hi", "weight", "n_a",
+                       "n_b", "used", "small_n", "p_value", "test"]
 KINDS = ("frame", "pooled", "topic")
 
 
@@ -55,9 +59,9 @@ def equal_topic_table(statements: pd.DataFrame, vectors: np.ndarray,
     n_perm = max(99, n_boot - 1)
     in_frame = (sub["frame"] >= 0).to_numpy()
     strat = stratified_similarity(sub[in_frame], vecs[in_frame], a, b, by="side",
-                                  strata="frame", n_boot=n_boot, seed=seed)
+                                  strata="frame", n_boot=n_boot, seed=seed, n_null=n_perm)
     topic = stratified_similarity(sub, vecs, a, b, by="side", strata=None, n_boot=n_boot,
-                                  seed=seed)
+                                  seed=seed, n_null=n_perm)
     test_in = stratified_test(sub[in_frame], vecs[in_frame], a, b, by="side", strata="frame",
                               n_perm=n_perm, seed=seed)
     test_all = stratified_test(sub, vecs, a, b, by="side", strata=None, n_perm=n_perm,
@@ -71,6 +75,8 @@ def equal_topic_table(statements: pd.DataFrame, vectors: np.ndarray,
                      "frame": pd.NA if r.pooled else int(r.stratum),
                      "label": ("pooled within frames" if r.pooled
                                else labels.get(r.stratum, f"frame {r.stratum}")),
+                     "similarity_raw": r.similarity_raw, "null_low": r.null_low,
+                     "null_median": r.null_median, "null_high": r.null_high,
                      "similarity": r.similarity, "lo": r.ci_low, "hi": r.ci_high,
                      "weight": r.weight, "n_a": r.n_a, "n_b": r.n_b, "used": r.used,
                      "small_n": r.small_n,
@@ -79,13 +85,18 @@ def equal_topic_table(statements: pd.DataFrame, vectors: np.ndarray,
                               f"{n_perm} permutations, articles as blocks") if r.pooled else ""})
     t = topic.iloc[-1]
     rows.append({"a": a, "b": b, "kind": "topic", "frame": pd.NA,
-                 "label": "topic similarity (all statements)", "similarity": t.similarity,
+                 "label": "topic similarity (all statements)",
+                 "similarity_raw": t.similarity_raw, "null_low": t.null_low,
+                 "null_median": t.null_median, "null_high": t.null_high,
+                 "similarity": t.similarity,
                  "lo": t.ci_low, "hi": t.ci_high, "weight": np.nan, "n_a": t.n_a, "n_b": t.n_b,
                  "used": t.used, "small_n": t.small_n, "p_value": test_all.p_value.iloc[0],
                  "test": (f"energy distance, side labels permuted over all statements, "
                           f"{n_perm} permutations, articles as blocks")})
     out = pd.DataFrame(rows, columns=EQUAL_TOPIC_COLUMNS)
-    return out.astype({"frame": "Int64", "similarity": "float64", "lo": "float64",
+    return out.astype({"frame": "Int64", "similarity_raw": "float64", "null_low": "float64",
+                       "null_median": "float64", "null_high": "float64",
+                       "similarity": "float64", "lo": "float64",
                        "hi": "float64", "weight": "float64", "p_value": "float64"})
 
 
@@ -118,13 +129,19 @@ def equal_topic(table: pd.DataFrame, registry: Any = None, *, max_frames: int = 
         ax = fig.add_subplot()
         ys, labels = [], []
         y = 0.0
+
+        def row(r: Any, y: float, colour: str, marker: str, size: float) -> None:
+            if np.isfinite(r.null_low) and np.isfinite(r.null_high):
+                ax.plot([r.null_low, r.null_high], [y, y], color="#DDDDDD", lw=5,
+                        solid_capstyle="butt", zorder=1)
+                ax.plot([r.null_median] * 2, [y - 0.25, y + 0.25], color=st.GREY, lw=0.8,
+                        zorder=2)
+            if np.isfinite(r.similarity_raw):
+                ax.scatter([r.similarity_raw], [y], s=size, marker=marker, color=colour,
+                           facecolor="white" if r.small_n else colour, zorder=3)
+
         for r in rows:
-            colour = st.GREY if r.small_n else "#333333"
-            size = 12 + 140 * (r.weight if np.isfinite(r.weight) else 0.0)
-            if np.isfinite(r.lo) and np.isfinite(r.hi):
-                ax.plot([r.lo, r.hi], [y, y], color=colour, lw=1)
-            ax.scatter([r.similarity], [y], s=size, color=colour,
-                       facecolor="white" if r.small_n else colour, zorder=3)
+            row(r, y, "#333333", "o", 12 + 140 * (r.weight if np.isfinite(r.weight) else 0.0))
             ys.append(y)
             labels.append(f"{st.short(str(r.label), st.NAME_WIDTH)} ({r.n_a}/{r.n_b})")
             y += 1
@@ -133,10 +150,7 @@ def equal_topic(table: pd.DataFrame, registry: Any = None, *, max_frames: int = 
             if kind not in summary.index:
                 continue
             r = summary.loc[kind]
-            if np.isfinite(r.lo) and np.isfinite(r.hi):
-                ax.plot([r.lo, r.hi], [y, y], color=colour, lw=1.6)
-            if np.isfinite(r.similarity):
-                ax.scatter([r.similarity], [y], s=40, marker=marker, color=colour, zorder=3)
+            row(r, y, colour, marker, 40)
             ys.append(y)
             labels.append(f"{r.label} ({int(r.n_a)}/{int(r.n_b)})")
             y += 1
@@ -145,20 +159,24 @@ def equal_topic(table: pd.DataFrame, registry: Any = None, *, max_frames: int = 
         for tick in ax.get_yticklabels()[len(rows):]:
             tick.set_fontweight("bold")
         ax.invert_yaxis()
-        ax.axvline(1.0, color=st.GREY, lw=0.6, ls=":")
-        ax.set_xlabel(f"cosine similarity of the {la} and {lb} centroids "
-                      "(bias-corrected; 95% bootstrap interval)")
+        ax.set_xlabel("cosine similarity of the two sides' centroids")
         ax.set_title(title or f"{la} and {lb} at equal topic: similarity within each frame "
-                     "both use, pooled,\nand the topic similarity of all their statements",
+                     "both use,\npooled, and over all their statements (topic similarity)",
                      loc="left")
         p_in = summary.loc["pooled", "p_value"] if "pooled" in summary.index else np.nan
         p_all = summary.loc["topic", "p_value"] if "topic" in summary.index else np.nan
+        pooled = summary.loc["pooled"] if "pooled" in summary.index else None
+        corrected = ("" if pooled is None or not np.isfinite(pooled.lo) else
+                     f" Bias-corrected pooled similarity {pooled.similarity:.2f} "
+                     f"[{pooled.lo:.2f}, {pooled.hi:.2f}] (table).")
         foot = (f"Rows: frames both sides use, by weight (dot area; weight n_a n_b / (n_a + "
                 f"n_b), normalised), with statements ({la}/{lb}); hollow: fewer than 5 articles "
-                f"of one side in the frame. Permutation tests (energy distance, articles as "
-                f"blocks): within frames p = {_p(p_in)}; over all statements p = {_p(p_all)}. "
-                "A topic similarity above the pooled one, or a within-frame difference, means "
-                "the sides speak of the same things differently.")
+                "of one side. Grey bar: the 95% range of the similarity with side labels permuted "
+                "between articles within the frame (last row: over all statements), tick: its "
+                "median; a dot left of its bar: the sides speak of that frame less alike than "
+                "their numbers of statements alone would make them. Permutation "
+                f"tests (energy distance, articles as blocks): within frames p = {_p(p_in)}; "
+                f"over all statements p = {_p(p_all)}.{corrected}")
         if len(unused):
             foot += (f" {st.plural(len(unused), 'frame')} used by one side only: left out "
                      "(no comparison at equal topic there).")
