@@ -6,7 +6,7 @@ Reads ``../shared/corpora/nk2020-dev`` with the default corpus's speaker registr
 embeds the statements (default model, default cache) and fits frames as ``stance run`` does
 (``FrameModel(reassign_outliers=True, random_state=0)``), once with the registry's party names
 masked in the keywords and once without: it reports both sets of labels and how many keywords of
-each hold a party name (``stance.ctfidf.party_terms``: masking the keyword changes it). Then, for each pair of the three sides with most statements: the
+each hold a party name (``stance.frames.party_terms``: masking the keyword changes it). Then, for each pair of the three sides with most statements: the
 topic similarity (all statements), the pooled similarity within the frames both sides use
 (Cochran-Mantel-Haenszel weights) with its interval, the share of the pair's statements in shared
 frames, and the energy permutation test over all statements and within frames (article blocks).
@@ -34,7 +34,7 @@ def _round(x: float) -> float | None:
 
 def _party_keywords(frames, terms: list[str]) -> int:
     """Keywords (over all frames) that hold a party name: masking them changes them."""
-    from stance.ctfidf import mask_terms
+    from stance.frames import mask_terms
 
     keywords = [kw for kws in frames["keywords"] for kw in kws]
     return sum(m != kw for m, kw in zip(mask_terms(keywords, terms), keywords, strict=True))
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     import stance
     from stance import compare
-    from stance.ctfidf import party_terms
+    from stance.frames import party_terms
 
     start = time.perf_counter()
     corpus, statements, vectors = dev_statements(args.corpus, progress=False)

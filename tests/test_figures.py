@@ -130,7 +130,9 @@ def synthetic_tables(bins=BINS, seed: int = 0) -> dict[str, pd.DataFrame]:
             "frame_shares_over_time": time_shares, "speaker_similarity": sim,
             "convergence": drift, "distinctive_terms": terms, "frame_axes": positions,
             "stance_by_side": stance([pd.NaT]), "stance_over_time": stance(bins),
-            "speech_acts": acts, "blame_victim": blame}
+            "speech_acts": acts, "blame_victim": blame,
+            "equal_topic": figures.equal_topic_table(*equal_topic_inputs(rng),
+                                                     ("armenia", "azerbaijan"), n_boot=200)}
 
 
 def equal_topic_inputs(rng: np.random.Generator, shift: float = 0.6):
@@ -160,7 +162,7 @@ def draw(name: str, table: pd.DataFrame, registry) -> Figure:
 def test_the_registry_lists_every_figure_the_pipeline_draws():
     from stance import pipeline
 
-    assert len(figures.FIGURES) == 11
+    assert len(figures.FIGURES) == 12
     assert tuple(figures.FIGURES) == pipeline.FIGURE_NAMES
     assert sorted(synthetic_tables()) == sorted(figures.FIGURES)
     assert all(isinstance(s, figures.FigureSpec) and s.name == n
@@ -275,7 +277,7 @@ def test_grouping_levels_roll_speakers_up():
 def test_equal_topic_table_finds_the_within_frame_difference(registry):
     rng = np.random.default_rng(3)
     framed, vecs, frame_table = equal_topic_inputs(rng, shift=0.6)
-    table = equal_topic_table(framed, vecs, frame_table, ("armenia", "azerbaijan"), n_boot=200)
+    table = figures.equal_topic_table(framed, vecs, frame_table, ("armenia", "azerbaijan"), n_boot=200)
     assert list(table.columns) == figures.EQUAL_TOPIC_COLUMNS
     assert table.kind.tolist() == ["frame"] * 4 + ["pooled", "topic"]
     assert table.used.tolist() == [True, True, True, False, True, True]
@@ -284,11 +286,11 @@ def test_equal_topic_table_finds_the_within_frame_difference(registry):
     assert pooled.p_value <= 0.01 and pooled.similarity < 0.95
     assert pooled.similarity_raw < pooled.null_low          # left of its permutation range
     assert table.weight.iloc[:3].sum() == pytest.approx(1.0)
-    fig = figures.equal_topic(table, registry)
+    fig = draw("equal_topic", table, registry)
     text = " ".join(texts(fig).split())
     assert "within frames p = 0.005" in text and "1 frame used by one side only" in text
     assert "pooled within frames" in text and "topic similarity (all statements)" in text
-    same = equal_topic_table(*equal_topic_inputs(np.random.default_rng(3), shift=0.0),
+    same = figures.equal_topic_table(*equal_topic_inputs(np.random.default_rng(3), shift=0.0),
                              ("armenia", "azerbaijan"), n_boot=200)
     assert same.set_index("kind").loc["pooled", "p_value"] > 0.05
-    assert "Fewer than two sides" in equal_topic_table(framed, vecs, frame_table, None).note[0]
+    assert "Fewer than two sides" in figures.equal_topic_table(framed, vecs, frame_table, None).note[0]

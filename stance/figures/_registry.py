@@ -18,6 +18,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from stance.figures import (
+    _equal_topic,
     _frame_axes,
     _narratives,
     _shares,
@@ -46,6 +47,7 @@ FIGURES: dict[str, FigureSpec] = {spec.name: spec for spec in (
     *_frame_axes.SPECS,         # 7
     *_stance_targets.SPECS,     # 8, 9
     *_narratives.SPECS,         # 10, 11
+    *_equal_topic.SPECS,        # 12
 )}
 
 

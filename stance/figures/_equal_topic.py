@@ -1,4 +1,5 @@
-"""Figure 12: how alike two sides speak *at equal topic*, beside their topic similarity.
+"""Figure ``equal_topic``: how alike two sides speak *at equal topic*, beside their topic
+similarity.
 
 For the two contrasted sides (those of figure 6), one row per frame that both sides use: the
 cosine similarity of the two sides' centroids inside that frame, the dot's area proportional to
@@ -26,7 +27,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from stance.figures import style as st
+from stance.figures import _style as st
+from stance.figures._base import FigureSpec, contrast_pair
 
 #: columns of the table behind figure 12: one row per frame, then a ``pooled`` and a ``topic`` row
 EQUAL_TOPIC_COLUMNS = ["a", "b", "kind", "frame", "label", "similarity_raw", "null_low",
@@ -104,13 +106,14 @@ def _p(value: float) -> str:
     return "n/a" if not np.isfinite(value) else (f"{value:.3f}" if value >= 0.001 else "< 0.001")
 
 
-def equal_topic(table: pd.DataFrame, registry: Any = None, *, max_frames: int = 12,
-                title: str | None = None) -> Figure:
-    """Draw figure 12 from :func:`equal_topic_table`'s table (:data:`EQUAL_TOPIC_COLUMNS`).
+def plot_equal_topic(table: pd.DataFrame, registry: Any = None, *, max_frames: int = 12,
+                     title: str | None = None) -> Figure:
+    """Draw the equal-topic figure from :func:`equal_topic_table`'s table
+    (:data:`EQUAL_TOPIC_COLUMNS`).
 
     Examples
     --------
-    >>> fig = equal_topic(equal_topic_table(framed, vectors, frames, pair))  # doctest: +SKIP
+    >>> fig = plot_equal_topic(equal_topic_table(framed, vectors, frames, pair))  # doctest: +SKIP
     """
     name = "Similarity at equal topic"
     if st.is_note(table) or len(table) == 0:
@@ -184,3 +187,13 @@ def equal_topic(table: pd.DataFrame, registry: Any = None, *, max_frames: int = 
             foot += f" Shown: the {len(shown)} heaviest of {len(frames)} frames (all in the table)."
         st.footnote(fig, foot)
     return fig
+
+
+SPECS = (
+    FigureSpec("equal_topic",
+               lambda inp: equal_topic_table(inp.statements, inp.vectors, inp.frames,
+                                             contrast_pair(inp.statements, inp.settings),
+                                             n_boot=inp.settings.n_boot,
+                                             seed=inp.settings.seed),
+               lambda table, registry, figs: plot_equal_topic(table, registry)),
+)
