@@ -104,7 +104,7 @@ def read_manifest(out_dir: str | Path) -> dict:
 
     Examples
     --------
-    >>> read_manifest("figures/nagorno-karabakh-2020")["precision"]  # doctest: +SKIP
+    >>> read_manifest("figures/nagorno-karabakh-2020")["precision"]
     'portable'
     """
     path = Path(out_dir) / MANIFEST_NAME

@@ -181,6 +181,11 @@ def _check_config(cfg: dict) -> None:
     if cfg["precision"] not in PRECISIONS:
         raise ValueError(f"config 'precision' must be one of {list(PRECISIONS)}, "
                          f"got {cfg['precision']!r}")
+    from stance.embedding._backends import is_backend_name
+
+    if is_backend_name(cfg.get("model")) and cfg["precision"] != "fast":
+        raise ValueError(f"config 'model': {cfg['model']!r} is an ONNX backend, which has no "
+                         "portable (float64) mode; set 'precision: fast' beside it")
     if cfg["level"] not in ("speaker", "organisation", "side"):
         raise ValueError(f"config 'level' must be speaker, organisation or side, "
                          f"got {cfg['level']!r}")

@@ -175,6 +175,15 @@ def test_config_file_overrides_and_unknown_keys_fail(tmp_path):
         pipeline._selected_figures({"figures": ["pie_chart"]})
 
 
+def test_a_backend_model_without_fast_precision_fails_before_any_work(tmp_path):
+    """An ONNX backend has no portable mode: the run says so at the start, not mid-embedding."""
+    with pytest.raises(ValueError, match="minilm-int8.*precision: fast"):
+        pipeline.run(out=tmp_path / "out", overrides={"model": "minilm-int8"}, progress=False)
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    cfg = pipeline.resolve_config({}, None, {"model": "minilm-int8", "precision": "fast"})
+    pipeline._check_config(cfg)     # with fast precision the backend is accepted
+
+
 def test_corpus_without_statements_writes_notes_not_errors(tmp_path, nlp, st_model):
     corpus = tmp_path / "quiet-valley"
     (corpus / "articles").mkdir(parents=True)

@@ -86,7 +86,8 @@ def backend_folder(name: str, cache_dir: str | Path | None = None) -> Path:
     >>> folder = backend_folder("minilm-int8")
     >>> (folder / "model.onnx").is_file()
     True
-    >>> stance.embed(["The ceasefire was violated."], "minilm-int8", progress=False).shape
+    >>> stance.embed(["The ceasefire was violated."], "minilm-int8", progress=False,
+    ...              precision="fast").shape
     (1, 384)
     """
     if name not in BACKEND_MODELS:

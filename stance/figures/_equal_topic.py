@@ -47,8 +47,18 @@ def equal_topic_table(statements: pd.DataFrame, vectors: np.ndarray,
 
     Examples
     --------
-    >>> tab = equal_topic_table(framed, vectors, frames, ("armenia", "azerbaijan"))  # doctest: +SKIP
-    >>> tab[tab.kind != "frame"][["kind", "similarity", "p_value"]]                 # doctest: +SKIP
+    Two synthetic sides that report the same 8 events, the events standing in for frames:
+
+    >>> import pandas as pd
+    >>> from stance.synthetic import synthetic_sides
+    >>> world = synthetic_sides("topic", seed=0)
+    >>> framed = world.statements.assign(
+    ...     frame=pd.factorize(world.statements["event"], sort=True)[0])
+    >>> tab = equal_topic_table(framed, world.vectors, None, ("a", "b"), n_boot=50)
+    >>> tab["kind"].value_counts().to_dict()
+    {'frame': 8, 'pooled': 1, 'topic': 1}
+    >>> equal_topic_table(framed, world.vectors, None, None)["note"].iloc[0]
+    'Fewer than two sides have statements: no pair to compare at equal topic.'
     """
     from stance.compare import stratified_similarity, stratified_test
 
@@ -113,7 +123,15 @@ def plot_equal_topic(table: pd.DataFrame, registry: Any = None, *, max_frames: i
 
     Examples
     --------
-    >>> fig = plot_equal_topic(equal_topic_table(framed, vectors, frames, pair))  # doctest: +SKIP
+    >>> import pandas as pd
+    >>> from stance.synthetic import synthetic_sides
+    >>> world = synthetic_sides("topic", seed=0)
+    >>> framed = world.statements.assign(
+    ...     frame=pd.factorize(world.statements["event"], sort=True)[0])
+    >>> fig = plot_equal_topic(equal_topic_table(framed, world.vectors, None, ("a", "b"),
+    ...                                          n_boot=50))
+    >>> len(fig.axes) >= 1
+    True
     """
     name = "Similarity at equal topic"
     if st.is_note(table) or len(table) == 0:

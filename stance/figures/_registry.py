@@ -158,10 +158,21 @@ def figure_tables(statements: pd.DataFrame, vectors: np.ndarray, frames: pd.Data
 
     Examples
     --------
-    >>> figs = figure_tables(frames.statements_, vectors, frames.frames_,
-    ...                      corpus.registry)                                    # doctest: +SKIP
-    >>> sorted(figs) == sorted(FIGURES)                                          # doctest: +SKIP
-    True
+    Two synthetic sides, their events standing in for frames, and two of the figures:
+
+    >>> import pandas as pd
+    >>> from stance.synthetic import synthetic_sides
+    >>> world = synthetic_sides("framing", seed=0)
+    >>> framed = world.statements.assign(
+    ...     frame=pd.factorize(world.statements["event"], sort=True)[0])
+    >>> figs = figure_tables(framed, world.vectors, None, None,
+    ...                      names=["frame_shares_by_speaker", "equal_topic"])
+    >>> sorted(figs)
+    ['equal_topic', 'frame_shares_by_speaker']
+    >>> type(figs.plot("equal_topic")).__name__
+    'Figure'
+
+    Without ``names``, every figure of :data:`FIGURES` gets its table.
     """
     if settings is None:
         settings = Settings()
