@@ -29,6 +29,7 @@ DataFrames with counts, intervals and a ``small_n`` flag. Shared conventions (``
 from __future__ import annotations
 
 from stance.compare._axes import Axis, FrameAxes, Pole, frame_axes, load_axes, parse_axes
+from stance.compare._base import example_statements
 from stance.compare._drift import Drift, drift
 from stance.compare._permutation import distance_matrix, framing_test, permutation_pvalue
 from stance.compare._positions import AGGREGATE_COLUMNS, stance_by_group
@@ -44,7 +45,7 @@ from stance.compare._terms import distinctive_terms, tokenize
 
 __all__ = [
     "AGGREGATE_COLUMNS", "Axis", "Drift", "FrameAxes", "Pole", "distance_matrix",
-    "distinctive_terms", "drift", "frame_axes", "frame_shares", "framing_test", "load_axes",
-    "parse_axes", "permutation_pvalue", "similarity", "stance_by_group", "stratified_shares",
-    "stratified_similarity", "stratified_test", "stratum_labels", "tokenize", "topic_similarity",
+    "distinctive_terms", "drift", "example_statements", "frame_axes", "frame_shares",
+    "framing_test", "load_axes", "parse_axes", "permutation_pvalue", "similarity",
+    "stance_by_group", "stratified_shares", "stratified_similarity", "stratified_test", "stratum_labels", "tokenize", "topic_similarity",
 ]

@@ -255,3 +255,32 @@ def iter_bins(bins: pd.DataFrame, within: np.ndarray | None = None):
         mask = index == value
         first = int(np.flatnonzero(mask)[0])
         yield mask, bins["bin"].iloc[first], bins["bin_end"].iloc[first]
+
+
+def example_statements() -> tuple[pd.DataFrame, np.ndarray]:
+    """A tiny statements table and unit vectors for trying the comparisons (the docstring
+    examples of :mod:`stance.compare` use it): 8 statements of two sides in 4 articles over two
+    weeks, with ``article_id``, ``side``, ``frame``, ``date`` and ``text``, and seeded random
+    16-dimensional vectors.
+
+    Examples
+    --------
+    >>> statements, vectors = example_statements()
+    >>> statements.shape, vectors.shape
+    ((8, 5), (8, 16))
+    >>> sorted(statements["side"].unique())
+    ['armenia', 'azerbaijan']
+    """
+    statements = pd.DataFrame({
+        "article_id": ["a1", "a1", "a2", "a2", "a3", "a3", "a4", "a4"],
+        "side": ["armenia", "azerbaijan"] * 4,
+        "frame": [0, 1, 0, 1, 0, 0, 1, 1],
+        "date": pd.to_datetime(["2020-10-01"] * 2 + ["2020-10-03"] * 2
+                               + ["2020-10-09"] * 2 + ["2020-10-12"] * 2),
+        "text": ["civilians were killed in the shelling", "military targets were destroyed",
+                 "the shelling of civilians must stop", "our army destroyed enemy positions",
+                 "civilians fled the city", "the city was shelled again",
+                 "the army advanced and took positions", "military positions were taken"]})
+    vectors = np.random.default_rng(0).normal(size=(8, 16))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return statements, vectors

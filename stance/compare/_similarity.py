@@ -91,21 +91,8 @@ def similarity(statements: pd.DataFrame, vectors: Any, by: str = "speaker",
 
     Examples
     --------
-    >>> import numpy as np
-    >>> import pandas as pd
-    >>> statements = pd.DataFrame({
-    ...     "article_id": ["a1", "a1", "a2", "a2", "a3", "a3", "a4", "a4"],
-    ...     "side": ["armenia", "azerbaijan"] * 4,
-    ...     "frame": [0, 1, 0, 1, 0, 0, 1, 1],
-    ...     "date": pd.to_datetime(["2020-10-01"] * 2 + ["2020-10-03"] * 2
-    ...                            + ["2020-10-09"] * 2 + ["2020-10-12"] * 2),
-    ...     "text": ["civilians were killed in the shelling", "military targets were destroyed",
-    ...              "the shelling of civilians must stop", "our army destroyed enemy positions",
-    ...              "civilians fled the city", "the city was shelled again",
-    ...              "the army advanced and took positions", "military positions were taken"]})
-    >>> vectors = np.random.default_rng(0).normal(size=(8, 16))
-    >>> vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     >>> from stance import compare
+    >>> statements, vectors = compare.example_statements()
     >>> pairs = compare.similarity(statements, vectors, by="side", n_boot=200, seed=0)
     >>> pairs[["side_a", "side_b"]].values.tolist()
     [['armenia', 'armenia'], ['armenia', 'azerbaijan'], ['azerbaijan', 'armenia'], ['azerbaijan', 'azerbaijan']]
