@@ -2,6 +2,7 @@
 
     python benchmarks/scale.py [--sizes 100 1000 10000] [--texts DIR] [--ratio-size 300]
                                [--workers-size 400] [--skip-workers] [--skip-ratios]
+                               [--run-workers 1]
 
 For each size (articles; 50000 is for a machine off CI) a corpus is written by
 ``benchmarks/scale_corpus.py`` (generated Two Rivers reports, or ``--texts DIR`` replicated with
@@ -175,8 +176,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-workers", action="store_true")
     parser.add_argument("--skip-ratios", action="store_true")
     parser.add_argument("--n-boot", type=int, default=1000)
+    parser.add_argument("--run-workers", type=int, default=1,
+                        help="worker processes of each `stance run` of --sizes (default 1)")
     args = parser.parse_args(argv)
-    overrides = {"n_boot": args.n_boot, "formats": ["png"]}
+    overrides = {"n_boot": args.n_boot, "formats": ["png"], "workers": args.run_workers}
     report: dict = {"sizes": args.sizes, "overrides": overrides,
                     "corpus": str(args.texts) if args.texts else "generated (Two Rivers)"}
     with tempfile.TemporaryDirectory(prefix="stance-scale-") as tmp_name:
