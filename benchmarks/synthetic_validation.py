@@ -28,8 +28,8 @@ and decides with each comparison whether the sides differ, at level ``--alpha``:
 * ``stratified_acts``: :func:`stance.compare.stratified_test` with ``statistic="shares"`` on
   the speech acts, strata the events (labels permuted within events);
 * ``stratified_accuses``: :func:`stance.compare.stratified_shares`, the pooled within-event
-  difference of the sides' shares of ``accuses``; differ when its ``1 - alpha`` interval
-  excludes 0;
+  difference of the sides' shares of ``accuses``; differ when its ``1 - alpha`` interval (the
+  inverted within-event permutation test) excludes 0;
 * ``stratified_vectors``: :func:`stance.compare.stratified_test` on the statement vectors
   (energy distance within events);
 * ``equal_topic_similarity``: :func:`stance.compare.stratified_similarity` pooled over events,
@@ -133,11 +133,12 @@ def stratified_acts_differ(corpus: SyntheticSides, alpha: float, rng: np.random.
 
 
 def stratified_accuses_differ(corpus: SyntheticSides, alpha: float, rng: np.random.Generator,
-                              n_boot: int = 1000) -> bool:
+                              n_perm: int = 999) -> bool:
     """The ``1 - alpha`` interval of :func:`stance.compare.stratified_shares`' pooled
-    within-event difference of the sides' shares of ``accuses`` excludes 0."""
+    within-event difference of the sides' shares of ``accuses`` (the inverted within-event
+    permutation test) excludes 0."""
     res = stratified_shares(corpus.statements, "a", "b", column="speech_act", strata="event",
-                            n_boot=n_boot, ci=1 - alpha, seed=rng)
+                            n_perm=n_perm, ci=1 - alpha, seed=rng)
     row = res[res["category"] == "accuses"].iloc[0]
     return bool(row["ci_low"] > 0 or row["ci_high"] < 0)
 
@@ -238,7 +239,7 @@ def simulate(scenario: str, sims: int, args: argparse.Namespace, rng: np.random.
 
 
 def _cost(name: str, args: argparse.Namespace) -> dict:
-    if name in ("framing_test", "stratified_acts", "stratified_vectors"):
+    if name in ("framing_test", "stratified_acts", "stratified_accuses", "stratified_vectors"):
         return {"n_perm": args.n_perm}
     return {"n_boot": args.n_boot}
 

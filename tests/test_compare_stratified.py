@@ -194,7 +194,7 @@ def test_shares_within_strata_separate_framing_from_topic_mix():
     assert false_pos <= 10, false_pos               # binomial(80, 0.05): P(X <= 10) > 0.99
     assert found / n_sim > 0.75, found
     # the pooled difference is near zero where the plain difference is not
-    diff = C.stratified_shares(topic_only, "a", "b", column="act", strata="frame", n_boot=300)
+    diff = C.stratified_shares(topic_only, "a", "b", column="act", strata="frame", n_perm=299)
     acc = diff.set_index("category").loc["accuses"]
     assert abs(acc.difference) < abs(acc.difference_unstratified)
     assert acc.ci_low <= acc.difference <= acc.ci_high
@@ -206,7 +206,7 @@ def test_shares_pooled_difference_by_hand():
                           "act": ["x", "y", "y", "y", "x", "x", "y", "y"],
                           "frame": [0, 0, 0, 0, 1, 1, 1, 1],
                           "article_id": list("pqrstuvw")})
-    res = C.stratified_shares(table, "a", "b", column="act", strata="frame", n_boot=0)
+    res = C.stratified_shares(table, "a", "b", column="act", strata="frame", n_perm=0)
     x = res.set_index("category").loc["x"]
     # stratum 0: 1/2 - 0/2, weight 2*2/4 = 1; stratum 1: 1/1 - 1/3, weight 1*3/4 = 0.75
     assert x.difference == pytest.approx((1 * 0.5 + 0.75 * (2 / 3)) / 1.75)
@@ -275,7 +275,7 @@ def test_an_article_spanning_strata_counts_once():
     pooled = res.iloc[-1]
     assert (pooled.units_a, pooled.units_b) == (1, 1) and pooled.small_n
     assert np.isnan(pooled.ci_low) and np.isfinite(pooled.similarity)
-    shares = C.stratified_shares(table, "a", "b", column="act", strata="frame", n_boot=50)
+    shares = C.stratified_shares(table, "a", "b", column="act", strata="frame", n_perm=50)
     assert shares.small_n.all() and (shares.n_strata == 2).all()
 
 
@@ -293,3 +293,48 @@ def test_null_range_of_the_similarity_holds_the_raw_value_only_without_a_differe
     assert inside[0.0] >= 8 and inside[0.8] <= 1, inside
     plain = C.stratified_similarity(table, vecs, "a", "b", n_boot=0)
     assert plain.null_median.isna().all()
+
+
+def _lopsided(rng: np.random.Generator, shift: float = 0.0) -> pd.DataFrame:
+    """Six strata; side a has six articles in each, side b one (three statements each). The
+    share of accusations follows the stratum and each article's own lean; side a's is moved by
+    ``shift`` everywhere (the planted pooled difference)."""
+    rows = []
+    for t in range(6):
+        base = 0.2 + 0.1 * t
+        for side, n_art in (("a", 6), ("b", 1)):
+            for j in range(n_art):
+                p = np.clip(base + rng.normal(0, 0.15) + (shift if side == "a" else 0), 0, 1)
+                for s in range(3):
+                    rows.append({"side": side, "frame": t, "article_id": f"{side}{t}-{j}",
+                                 "act": "accuses" if rng.random() < p else "reports"})
+    return pd.DataFrame(rows)
+
+
+def test_share_interval_keeps_its_level_when_a_side_has_one_article_per_stratum():
+    """A stratum where one side has one article gives that side no bootstrap variance: the
+    earlier within-stratum bootstrap excluded 0 in about half of these null corpora. The
+    inverted permutation test excludes it about alpha of the time."""
+    rng = np.random.default_rng(21)
+    excluded = 0
+    for _ in range(40):
+        res = C.stratified_shares(_lopsided(rng), "a", "b", column="act", strata="frame",
+                                  n_perm=199, seed=rng).set_index("category").loc["accuses"]
+        excluded += bool(res.ci_low > 0 or res.ci_high < 0)
+    assert excluded <= 6, excluded                  # binomial(40, 0.05): P(X > 6) < 0.01
+
+
+def test_share_interval_is_the_inverted_permutation_test():
+    rng = np.random.default_rng(22)
+    res = C.stratified_shares(_lopsided(rng, shift=0.3), "a", "b", column="act",
+                              strata="frame", n_perm=499, seed=1)
+    for row in res.itertuples():
+        assert -1 <= row.ci_low <= row.difference <= row.ci_high <= 1
+        # 0 lies outside the interval exactly when the test of no difference rejects
+        assert (row.p_value <= 0.05) == (row.ci_low > 0 or row.ci_high < 0), row
+    acc = res.set_index("category").loc["accuses"]
+    assert acc.p_value <= 0.05 and acc.ci_low > 0
+    # the two categories are one share and its complement: mirrored intervals
+    rep = res.set_index("category").loc["reports"]
+    assert rep.ci_low == pytest.approx(-acc.ci_high) and rep.ci_high == pytest.approx(-acc.ci_low)
+    assert rep.p_value == pytest.approx(acc.p_value)

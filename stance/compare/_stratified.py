@@ -12,7 +12,8 @@ the sides only inside each stratum (a topic or event cluster, such as the frames
                                       and pooled, with a stratified bootstrap interval
 ``stratified_shares``                 within-stratum difference of the two sides' shares of each
                                       category (speech act, frame, blame ...), pooled
-                                      (Mantel-Haenszel-style risk difference), bootstrap intervals
+                                      (Mantel-Haenszel-style risk difference), with p-values and
+                                      intervals from the within-strata permutation test
 ``stratified_test``                   permutation test with side labels permuted *within* strata:
                                       energy distance, centroid distance or share distance
 ====================================  ===============================================================
@@ -37,8 +38,10 @@ statements in the stratum:
 
 Weights are normalised to sum to 1 over the used strata (column ``weight``).
 
-**Resampling.** The bootstrap resamples articles (``unit="article"``) within each stratum and side
-independently (strata and sides fixed). The permutation test permutes side labels between the
+**Resampling.** The similarity's bootstrap resamples articles (``unit="article"``) within each
+stratum and side independently (strata and sides fixed). The share differences get their
+intervals by inverting the permutation test (``stratified_shares``), because a bootstrap within a
+stratum and side has no variance where a side has one article there. The permutation test permutes side labels between the
 blocks of one stratum only: a block is the statements of one side in one article in one stratum
 (``unit="article"``), or one statement (``unit="statement"``). Under the null that, inside each
 stratum, the two sides' statements are exchangeable, the test keeps its level whatever the topic
@@ -74,7 +77,7 @@ _CHUNK = 128
 SIMILARITY_COLUMNS = ["stratum", "pooled", "a", "b", "by", "similarity", "ci_low", "ci_high",
                       "similarity_raw", "weight", "n_a", "n_b", "units_a", "units_b", "used",
                       "small_n", "null_low", "null_median", "null_high"]
-SHARE_COLUMNS = ["category", "a", "b", "by", "difference", "ci_low", "ci_high",
+SHARE_COLUMNS = ["category", "a", "b", "by", "difference", "ci_low", "ci_high", "p_value",
                  "difference_unstratified", "share_a", "share_b", "n_a", "n_b", "n_strata",
                  "small_n"]
 TEST_COLUMNS = ["a", "b", "by", "strata", "method", "metric", "weights", "unit", "statistic",
@@ -334,24 +337,88 @@ def stratified_similarity(statements: pd.DataFrame, vectors: Any, a: Any, b: Any
 
 # ---------------------------------------------------------------------------------- shares
 
-def _share_cells(table: pd.DataFrame, codes: np.ndarray, k: int, unit: str,
-                 rng: np.random.Generator, n_boot: int) -> tuple[np.ndarray, np.ndarray | None]:
-    """Shares of the ``k`` categories in one cell and their unit bootstrap ``(n_boot, k)``."""
-    units = B.unit_codes(table, unit)
-    uniq, inv = np.unique(units, return_inverse=True)
-    per_unit = np.zeros((len(uniq), k))
-    np.add.at(per_unit, (inv, codes), 1.0)
-    share = per_unit.sum(0) / per_unit.sum()
-    if n_boot == 0:
-        return share, None
-    w = B.boot_weights(rng, len(uniq), n_boot).astype(np.float64)
-    counts = w @ per_unit
-    return share, counts / counts.sum(1, keepdims=True)
+def _stratum_blocks(table: pd.DataFrame, is_a: np.ndarray, lab_arr: np.ndarray,
+                    names: list[str], unit: str
+                    ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """The strata both sides use, each as ``(rows, labels, member, block_labels)``: its rows
+    (boolean mask), their 0/1 side labels (1 = side a) and its permuted blocks (:func:`_blocks`)."""
+    out = []
+    for name in names:
+        in_s = lab_arr == name
+        if not (is_a[in_s].any() and (~is_a[in_s]).any()):
+            continue
+        label_row = is_a[in_s].astype(np.float64)
+        out.append((in_s, label_row, *_blocks(table.loc[in_s], label_row, unit)))
+    return out
+
+
+def _permuted_differences(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+                          n_perm: int, weights: str, rng: np.random.Generator
+                          ) -> tuple[np.ndarray, np.ndarray]:
+    """The pooled share difference of every category, with side labels permuted between the
+    blocks of each stratum: ``(n_perm, k)``; and the same of the observed side-a indicator,
+    ``(n_perm,)`` (how a shift of side a's statements by ``delta`` moves each permuted value).
+    ``parts`` holds per stratum (one-hot categories, observed labels, membership, block labels).
+    """
+    k = parts[0][0].shape[1]
+    num = np.zeros((n_perm, k))
+    num_shift = np.zeros(n_perm)
+    den = np.zeros(n_perm)
+    for start in range(0, n_perm, _CHUNK):
+        m = min(_CHUNK, n_perm - start)
+        rows = slice(start, start + m)
+        for onehot, labels, member, block_labels in parts:
+            z = rng.permuted(np.tile(block_labels, (m, 1)), axis=1) @ member
+            na = z.sum(1)
+            nb = member.shape[1] - na
+            w = _weight(na, nb, weights)
+            sa, za = z @ onehot, z @ labels
+            num[rows] += w[:, None] * (sa / na[:, None] - (onehot.sum(0) - sa) / nb[:, None])
+            num_shift[rows] += w * (za / na - (labels.sum() - za) / nb)
+            den[rows] += w
+    return num / den[:, None], num_shift / den
+
+
+def _inverted_interval(observed: float, permuted: np.ndarray, shift: np.ndarray,
+                       ci: float) -> tuple[float, float, float]:
+    """Invert the two-sided permutation test of "the pooled difference is ``delta``" (side a's
+    statements shifted by ``-delta``, then labels permuted): the interval of the ``delta`` it
+    does not reject at ``1 - ci`` that holds the observed difference (within [-1, 1]), and the
+    p-value of ``delta = 0``.
+
+    Under the shift the observed statistic is ``observed - delta`` and a permuted one
+    ``permuted - delta * shift``; the p-value only changes where the two have equal size, at
+    ``(observed - permuted) / (1 - shift)`` and ``(observed + permuted) / (1 + shift)``, so
+    evaluating it at those points and between them gives the interval exactly (for these
+    permutations)."""
+    n_perm = len(permuted)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        roots = np.concatenate([(observed - permuted) / (1 - shift),
+                                (observed + permuted) / (1 + shift)])
+    roots = roots[np.isfinite(roots) & (np.abs(roots) <= 1)]
+    knots = np.unique(np.concatenate([roots, [-1.0, 1.0, observed]]))
+    grid = np.unique(np.concatenate([knots, (knots[1:] + knots[:-1]) / 2]))
+
+    def p_value(delta: np.ndarray) -> np.ndarray:
+        size = np.abs(permuted[:, None] - delta[None, :] * shift[:, None])
+        obs = np.abs(observed - delta)
+        hits = (size >= obs[None, :] - 1e-9 * np.maximum(1.0, obs[None, :])).sum(0)
+        return (1 + hits) / (1 + n_perm)
+
+    keep = p_value(grid) > 1 - ci
+    at = int(np.searchsorted(grid, observed))
+    lo = at
+    while lo > 0 and keep[lo - 1]:
+        lo -= 1
+    hi = at
+    while hi < len(grid) - 1 and keep[hi + 1]:
+        hi += 1
+    return float(grid[lo]), float(grid[hi]), float(p_value(np.zeros(1))[0])
 
 
 def stratified_shares(statements: pd.DataFrame, a: Any, b: Any, by: str = "side",
                       column: str = "frame", strata: str | Sequence[str] | None = None, *,
-                      weights: str = "harmonic", unit: str = "article", n_boot: int = 1000,
+                      weights: str = "harmonic", unit: str = "article", n_perm: int = 999,
                       ci: float = 0.95, seed: int | np.random.Generator = 0,
                       min_n: int = 5) -> pd.DataFrame:
     """Difference of the shares of each category between ``a`` and ``b`` at equal topic.
@@ -362,8 +429,17 @@ def stratified_shares(statements: pd.DataFrame, a: Any, b: Any, by: str = "side"
     w_s`` (with ``weights="harmonic"`` the Mantel-Haenszel risk difference). It says how much
     more often ``a`` than ``b`` uses category ``c`` *when both speak of the same stratum*.
     ``difference_unstratified`` is the plain difference of the sides' overall shares, for
-    comparison: the two differ when the sides' topic mix explains part of it. Percentile
-    bootstrap intervals resample articles within each stratum and side.
+    comparison: the two differ when the sides' topic mix explains part of it.
+
+    The interval and ``p_value`` come from the permutation test of :func:`stratified_test`
+    (side labels permuted between the article blocks of each stratum, weights recomputed for
+    each permutation), on this pooled difference, one category at a time: ``p_value`` tests
+    "no difference at equal topic" (two-sided), and the interval holds the differences
+    ``delta`` that the same test does not reject once side a's statements are shifted by
+    ``-delta`` (the inverted test; Lehmann and Romano 2005, sec. 5.9). Under no difference
+    its level holds however few articles a side has in a stratum; a bootstrap within
+    stratum and side does not (a side with one article in a stratum has no bootstrap
+    variance there), which made the earlier intervals too narrow.
 
     Parameters
     ----------
@@ -375,30 +451,33 @@ def stratified_shares(statements: pd.DataFrame, a: Any, b: Any, by: str = "side"
         The categorical column whose shares are compared (must differ from the strata).
     strata : str, list of str or None
         The stratum column(s); None: the whole table is one stratum.
-    weights, unit, n_boot, ci, seed, min_n
-        As in :func:`stratified_similarity`.
+    weights, unit, ci, seed, min_n
+        As in :func:`stratified_similarity`; ``unit`` is the permuted block, as in
+        :func:`stratified_test`.
+    n_perm : int
+        Random permutations (0: no interval, no p-value).
 
     Returns
     -------
     DataFrame
         One row per category (sorted): ``category``, ``a``, ``b``, ``by``, ``difference``,
-        ``ci_low``, ``ci_high``, ``difference_unstratified``, ``share_a``, ``share_b`` (the
-        pooled within-stratum shares: the weighted means), ``n_a``, ``n_b`` (statements in used
-        strata), ``n_strata`` (used), ``small_n``.
+        ``ci_low``, ``ci_high`` (within [-1, 1]), ``p_value``, ``difference_unstratified``,
+        ``share_a``, ``share_b`` (the pooled within-stratum shares: the weighted means),
+        ``n_a``, ``n_b`` (statements in used strata), ``n_strata`` (used), ``small_n``.
 
     Examples
     --------
     >>> import pandas as pd
     >>> table = pd.DataFrame({"side": list("xxyy") * 5, "act": list("dcdd") * 5,
     ...                       "frame": [0, 0, 0, 0, 1] * 4, "article_id": list("pqrst") * 4})
-    >>> res = stratified_shares(table, "x", "y", column="act", strata="frame", n_boot=0)
+    >>> res = stratified_shares(table, "x", "y", column="act", strata="frame", n_perm=0)
     >>> print(res[["category", "difference"]].round(2).to_string(index=False))
     category  difference
            c         0.5
            d        -0.5
     """
     where = f"stratified_shares(a={a!r}, b={b!r}, by={by!r}, column={column!r})"
-    _check_common(where, n_boot=n_boot)
+    B.check_positive("n_perm", n_perm, where, minimum=0)
     B.percentile(np.zeros(1), ci)
     B.check_columns(statements, [column], where)
     cols = [] if strata is None else ([strata] if isinstance(strata, str) else list(strata))
@@ -410,52 +489,50 @@ def stratified_shares(statements: pd.DataFrame, a: Any, b: Any, by: str = "side"
                          f" missing value(s); give every statement a category")
     table, _, lab, names = _prepare(statements, a, b, by, strata, weights, unit, where)
     categories = B.sorted_unique(table[column])
-    index = {c: i for i, c in enumerate(categories)}
-    codes = table[column].map(index).to_numpy()
+    codes = table[column].map({c: i for i, c in enumerate(categories)}).to_numpy()
     k = len(categories)
-    rng = np.random.default_rng(seed)
+    onehot = np.eye(k)[codes]
     side = table[by].to_numpy()
     lab_arr = lab.to_numpy()
-    diffs, boots, ws, sa_list, sb_list = [], [], [], [], []
+    diffs, ws, sa_list, sb_list, parts = [], [], [], [], []
     n_a = n_b = 0
     used_strata: set[str] = set()
-    for name in names:
-        in_s = lab_arr == name
+    for in_s, labels, member, block_labels in _stratum_blocks(table, side == a, lab_arr,
+                                                               names, unit):
         ma, mb = in_s & (side == a), in_s & (side == b)
-        if not (ma.any() and mb.any()):
-            continue
-        pa, ba = _share_cells(table.loc[ma], codes[ma], k, unit, rng, n_boot)
-        pb, bb = _share_cells(table.loc[mb], codes[mb], k, unit, rng, n_boot)
+        pa, pb = onehot[ma].mean(0), onehot[mb].mean(0)
         diffs.append(pa - pb)
         sa_list.append(pa)
         sb_list.append(pb)
-        if n_boot:
-            boots.append(ba - bb)
         ws.append(float(_weight(ma.sum(), mb.sum(), weights)))
+        parts.append((onehot[in_s], labels, member, block_labels))
         n_a, n_b = n_a + int(ma.sum()), n_b + int(mb.sum())
-        used_strata.add(str(name))
+        used_strata.add(str(lab_arr[in_s][0]))
     units_a, units_b = _distinct_units(table, lab_arr, side, a, b, used_strata, unit)
     overall_a = np.bincount(codes[side == a], minlength=k) / max(1, int((side == a).sum()))
     overall_b = np.bincount(codes[side == b], minlength=k) / max(1, int((side == b).sum()))
+    lo, hi, p = (np.full(k, np.nan) for _ in range(3))
     if ws:
         w = np.asarray(ws) / np.sum(ws)
         diff = w @ np.vstack(diffs)
         share_a, share_b = w @ np.vstack(sa_list), w @ np.vstack(sb_list)
-        if n_boot:
-            boot = np.einsum("s,sbk->bk", w, np.stack(boots))
-            lo, hi = B.percentile(boot, ci)
-        else:
-            lo = hi = np.full(k, np.nan)
+        if n_perm:
+            permuted, shift = _permuted_differences(parts, n_perm, weights,
+                                                    np.random.default_rng(seed))
+            for c in range(k):
+                lo[c], hi[c], p[c] = _inverted_interval(float(diff[c]), permuted[:, c], shift,
+                                                        ci)
     else:
-        diff = share_a = share_b = lo = hi = np.full(k, np.nan)
+        diff = share_a = share_b = np.full(k, np.nan)
     out = pd.DataFrame({"category": categories, "a": a, "b": b, "by": by, "difference": diff,
-                        "ci_low": lo, "ci_high": hi,
+                        "ci_low": lo, "ci_high": hi, "p_value": p,
                         "difference_unstratified": overall_a - overall_b,
                         "share_a": share_a, "share_b": share_b, "n_a": n_a, "n_b": n_b,
                         "n_strata": len(ws), "small_n": min(units_a, units_b) < min_n},
                        columns=SHARE_COLUMNS)
     return out.astype({"difference": "float64", "ci_low": "float64", "ci_high": "float64",
-                       "n_a": "int64", "n_b": "int64", "n_strata": "int64", "small_n": "bool"})
+                       "p_value": "float64", "n_a": "int64", "n_b": "int64",
+                       "n_strata": "int64", "small_n": "bool"})
 
 
 # ------------------------------------------------------------------------------------ test
@@ -569,12 +646,8 @@ def stratified_test(statements: pd.DataFrame, vectors: Any, a: Any, b: Any, by: 
     lab_arr = lab.to_numpy()
     parts = []                       # (distance fn, member matrix, block labels) per stratum
     n_a = n_b = units_a = units_b = 0
-    for name in names:
-        in_s = lab_arr == name
-        if not (is_a[in_s].any() and (~is_a[in_s]).any()):
-            continue
-        label_row = is_a[in_s].astype(np.float64)
-        member, block_labels = _blocks(table.loc[in_s], label_row, unit)
+    for in_s, label_row, member, block_labels in _stratum_blocks(table, is_a, lab_arr, names,
+                                                                 unit):
         k = len(block_labels)
         parts.append((_distance_fn(x_all[in_s], statistic, metric), member, block_labels))
         n_a, n_b = n_a + int(label_row.sum()), n_b + int(len(label_row) - label_row.sum())
