@@ -206,3 +206,76 @@ def test_unknown_method_is_refused(nlp):
                          "text": ["He said so."]})
     with pytest.raises(ValueError, match="method 'neural'"):
         extract_statements(arts, nlp=nlp, method="neural", progress=False)
+
+
+def test_a_cue_without_content_takes_its_content_from_the_parse(nlp):
+    text = "Critics have long debated the salience of ethnic ties."
+    doc = nlp(text)
+    cue = text.index("have")
+    (c,) = _tagger.candidates(doc, [(cue, cue + len("have long debated"), "CUE")], cues="all")
+    assert text[c.start:c.end] == "the salience of ethnic ties"
+    assert doc[c.mention[0]:c.mention[1]].text == "Critics"
+    assert {"model", "cue_only"} <= c.flags
+    assert c.confidence < _tagger.candidates(doc, [(cue, cue + 17, "CUE"), (
+        text.index("the"), len(text) - 1, "CONTENT")], cues="all")[0].confidence
+    # switched off, or when a tagged content already took the cue, no second statement
+    assert _tagger.candidates(doc, [(cue, cue + 17, "CUE")], cues="all",
+                              cue_contents=False) == []
+    said = "The minister said the talks had failed."
+    two = _tagger.candidates(nlp(said), [(13, 17, "CUE"), (18, 38, "CONTENT")])
+    assert [said[x.start:x.end] for x in two] == ["the talks had failed"]
+
+
+def test_according_to_cue_takes_the_rest_of_its_sentence(nlp):
+    text = "According to the ministry, the troops had withdrawn from the town."
+    doc = nlp(text)
+    (c,) = _tagger.candidates(doc, [(0, 12, "CUE")])
+    assert text[c.start:c.end] == "the troops had withdrawn from the town"
+    assert doc[c.mention[0]:c.mention[1]].text == "the ministry"
+
+
+
+def _belief_corpus(tmp_path, settings: str):
+    from stance.read._corpus import read_corpus
+
+    (tmp_path / "articles").mkdir(parents=True)
+    (tmp_path / "corpus.yaml").write_text(f"name: t\nextraction: both\n{settings}",
+                                          encoding="utf-8")
+    (tmp_path / "articles" / "a.txt").write_text(
+        "date 2021-01-01\n\nAnalysts doubt the war will end soon.", encoding="utf-8")
+    return read_corpus(tmp_path)
+
+
+def test_corpus_yaml_cues_reach_the_extraction(tmp_path, monkeypatch, nlp):
+    from stance.extract import extract_statements
+
+    def fake_tag(texts, **_):  # the tagger's spans of a doubt (no rule reads it)
+        out = []
+        for t in texts:
+            k = t.index("Analysts")
+            out.append([(k, k + 8, "SOURCE"), (k + 9, k + 14, "CUE"),
+                        (k + 15, k + 36, "CONTENT")])
+        return out
+
+    monkeypatch.setattr(_tagger, "tag", fake_tag)
+    every = _belief_corpus(tmp_path / "all", "cues: all\n")
+    st = extract_statements(every, nlp=nlp, progress=False)
+    assert st["text"].tolist() == ["the war will end soon"]
+    assert "nonspeech" in st["flags"].iloc[0]
+    assert len(extract_statements(every, nlp=nlp, progress=False, cues="speech")) == 0
+    bad = _belief_corpus(tmp_path / "bad", "cues: beliefs\n")
+    assert bad.config["cues"] is None
+    assert any(m.startswith("field cues: 'beliefs'") for _, m in bad.report.warnings)
+    assert len(extract_statements(bad, nlp=nlp, progress=False)) == 0
+
+
+def test_statements_command_takes_cues():
+    import argparse
+
+    from stance.commands import statements
+
+    parser = argparse.ArgumentParser()
+    statements.add_arguments(parser)
+    assert parser.parse_args(["x", "--method", "both", "--cues", "all"]).cues == "all"
+    with pytest.raises(SystemExit):
+        parser.parse_args(["x", "--cues", "beliefs"])

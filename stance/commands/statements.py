@@ -23,6 +23,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--method", choices=("rules", "tagger", "both"), default=None,
                         help="rules (dependency rules), tagger (the learned attribution tagger) "
                         "or both (rules first); default: corpus.yaml's extraction, else rules")
+    parser.add_argument("--cues", choices=("speech", "all"), default=None,
+                        help="the tagger's cues that make statements: speech (verbs of saying; "
+                        "the default) or all (also beliefs and evidence, flagged nonspeech, as "
+                        "PolNeAR counts them); default: corpus.yaml's cues, else speech")
     parser.add_argument("--tagger-model", default=None, metavar="DIR",
                         help="tagger model folder (default: $STANCE_TAGGER_MODEL or the shipped "
                         "model; see `stance model train`)")
@@ -67,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"output {out}: use a .csv or .parquet file name")
     corpus = read_corpus(args.path, strict=args.strict, speakers=args.speakers)
     statements = extract_statements(corpus, batch_size=args.batch_size, method=args.method,
-                                    tagger_model=args.tagger_model,
+                                    tagger_model=args.tagger_model, cues=args.cues,
                                     progress=False if args.no_progress else None)
     import sys
 

@@ -79,7 +79,7 @@ def extract_statements(corpus_or_articles: Any, *, registry=None, nlp=None,
                        batch_size: int = 32,
                        progress: bool | Callable[[Iterable], Iterable] | None = None,
                        method: str | None = None, tagger_model=None,
-                       use_cache: bool = True, cues: str = "speech") -> pd.DataFrame:
+                       use_cache: bool = True, cues: str | None = None) -> pd.DataFrame:
     """The statements table (``tables.STATEMENT_COLUMNS``) of a corpus or an articles table.
 
     Parameters
@@ -107,10 +107,11 @@ def extract_statements(corpus_or_articles: Any, *, registry=None, nlp=None,
     use_cache
         Read and write the tagger's spans in the cache (text hash + model fingerprint).
     cues
-        ``"speech"`` (default): the tagger's statements hang on cues of speech only;
+        ``"speech"``: the tagger's statements hang on cues of speech only;
         ``"all"``: also on its other cues (beliefs, perception, evidence: "thinks", "shows",
         "found"), flagged ``nonspeech``, as PolNeAR counts attributions. The rules report
-        speech only either way.
+        speech only either way. Default: the corpus's ``cues`` setting in ``corpus.yaml``,
+        else ``"speech"``.
 
     Examples
     --------
@@ -122,9 +123,11 @@ def extract_statements(corpus_or_articles: Any, *, registry=None, nlp=None,
     >>> extract_statements(arts, progress=False)["text"].tolist()
     ['We will respond,']
     """
+    config = getattr(corpus_or_articles, "config", None) or {}
     if method is None:
-        config = getattr(corpus_or_articles, "config", None) or {}
         method = config.get("extraction") or DEFAULT_METHOD
+    if cues is None:
+        cues = config.get("cues") or "speech"
     if method not in METHODS:
         raise ValueError(f"method {method!r}: use one of {', '.join(METHODS)}")
     from stance.extract._tagger import CUE_CHOICES

@@ -67,6 +67,8 @@ class Candidate:
         c = CONFIDENCE.get(self.evidence, 0.5)
         if "coref" in self.flags:
             c *= 0.9
+        if "cue_only" in self.flags:  # a tagger cue whose content the parse gave
+            c *= 0.9
         if "unclosed_quote" in self.flags:
             c *= 0.8
         if "damaged" in self.flags:

@@ -312,10 +312,43 @@ def _source_near(spans: list[tuple[int, int, str]], cue: int) -> int:
     return best
 
 
+def _link(doc, spans: list[tuple[int, int, str]], cue: int, tok, a: int, b: int):
+    """(evidence, mention token range, head token) of the speaker of cue ``spans[cue]`` (head
+    token ``tok``) whose content is [a, b): the parse's subject or agent outside the content,
+    else the tagger's SOURCE span next to the cue; (None, None, None) when neither."""
+    who = _speaker_token(tok)
+    if who is not None and not (a <= who.idx < b):
+        return LINK_PARSE, noun_phrase(who), who.i
+    src = _source_near(spans, cue)
+    if src >= 0:
+        sp = doc.char_span(spans[src][0], spans[src][1], alignment_mode="expand")
+        if sp is not None and len(sp):
+            return LINK_SPAN, (sp.start, sp.end), sp.root.i
+    return None, None, None
+
+
+def _candidate(doc, a: int, b: int, cue_text: str, tok, link, quotes: Sequence[Quote],
+               flags: set[str]) -> Candidate:
+    """A model candidate of content [a, b), its cue and its speaker link."""
+    text = doc.text
+    evidence, mention, head = link
+    lo = min(a, tok.idx, doc[mention[0]].idx)
+    hi = max(b, tok.idx + len(tok))
+    sents = [s for s in doc.sents if s.start_char < hi and lo < s.end_char]
+    quoted = any(q.start <= a and b <= q.end for q in quotes) or (
+        a > 0 and text[a - 1] in _QUOTES and b < len(text) and text[b] in _QUOTES + ",.")
+    return Candidate(a, b, "direct" if quoted else "indirect", cue_text, evidence, mention,
+                     head, tok.i, sents[0].start_char if sents else a,
+                     sents[-1].end_char if sents else b, flags=flags)
+
+
 def candidates(doc, spans: Sequence[tuple[int, int, str]],
-               quotes: Sequence[Quote] = (), cues: str = "speech") -> list[Candidate]:
+               quotes: Sequence[Quote] = (), cues: str = "speech",
+               cue_contents: bool = True) -> list[Candidate]:
     """Statement candidates of one parsed text from the tagger's spans of the same text; with
-    ``cues="all"`` also those of cues other than speech (flagged ``nonspeech``).
+    ``cues="all"`` also those of cues other than speech (flagged ``nonspeech``); with
+    ``cue_contents`` also a content read from the parse for each CUE the tagger found without
+    a CONTENT (:func:`cue_content`, flagged ``cue_only``).
 
     Examples
     --------
@@ -324,17 +357,50 @@ def candidates(doc, spans: Sequence[tuple[int, int, str]],
     >>> c = candidates(doc, [(0, 12, "SOURCE"), (13, 17, "CUE"), (18, 39, "CONTENT")])[0]
     >>> doc.text[c.start:c.end], c.cue, c.evidence
     ('the talks had failed.', 'said', 'model')
+    >>> c = candidates(doc, [(13, 17, "CUE")])[0]
+    >>> doc.text[c.start:c.end], sorted(c.flags)
+    ('the talks had failed', ['cue_only', 'model'])
     """
     if cues not in CUE_CHOICES:
         raise ValueError(f"cues {cues!r}: use one of {', '.join(CUE_CHOICES)}")
     text = doc.text
     spans = sorted((int(a), int(b), str(lab)) for a, b, lab in spans)
     out: list[Candidate] = []
+    used: set[int] = set()
     for a, b, inner in _group_contents(spans, text):
         cue = inner if inner >= 0 else _cue_for(spans, a, b, text)
-        if cue < 0:
+        found = None
+        if cue >= 0:
+            cs, ce, _ = spans[cue]
+            tok = _cue_token(doc, cs, ce)
+            if tok is not None:
+                used.add(cue)
+                link = _link(doc, spans, cue, tok, a, b)
+                if link[1] is not None:
+                    found = text[cs:ce], tok, link
+        if found is None:
             continue
-        cs, ce, _ = spans[cue]
+        cue_text, tok, link = found
+        speech = is_speech(tok, cue_text)
+        if not speech and cues == "speech":
+            continue
+        flags = {"model"} if speech else {"model", "nonspeech"}
+        out.append(_candidate(doc, a, b, cue_text, tok, link, quotes, flags))
+    if cue_contents:
+        out += _cue_candidates(doc, spans, used, out, quotes, cues)
+    return out
+
+
+def _cue_candidates(doc, spans: list[tuple[int, int, str]], used: set[int],
+                    taken: list[Candidate], quotes: Sequence[Quote], cues: str
+                    ) -> list[Candidate]:
+    """Candidates of the CUE spans no content took: the content from the parse
+    (:func:`cue_content`), the speaker as for the others."""
+    text = doc.text
+    out: list[Candidate] = []
+    for k, (cs, ce, label) in enumerate(spans):
+        if label != "CUE" or k in used:
+            continue
         cue_text = text[cs:ce]
         tok = _cue_token(doc, cs, ce)
         if tok is None:
@@ -342,29 +408,89 @@ def candidates(doc, spans: Sequence[tuple[int, int, str]],
         speech = is_speech(tok, cue_text)
         if not speech and cues == "speech":
             continue
-        evidence, mention, head = LINK_PARSE, None, None
-        who = _speaker_token(tok)
-        if who is not None and not (a <= who.idx < b):
-            mention, head = noun_phrase(who), who.i
-        else:
-            src = _source_near(spans, cue)
-            if src >= 0:
-                sp = doc.char_span(spans[src][0], spans[src][1], alignment_mode="expand")
-                if sp is not None and len(sp):
-                    mention, head, evidence = (sp.start, sp.end), sp.root.i, LINK_SPAN
-        if mention is None:
+        found = cue_content(doc, tok, cs, ce)
+        if found is None:
             continue
-        lo = min(a, cs, doc[mention[0]].idx)
-        hi = max(b, ce)
-        sents = [s for s in doc.sents if s.start_char < hi and lo < s.end_char]
-        quoted = any(q.start <= a and b <= q.end for q in quotes) or (
-            a > 0 and text[a - 1] in _QUOTES and b < len(text) and text[b] in _QUOTES + ",.")
-        out.append(Candidate(a, b, "direct" if quoted else "indirect", cue_text, evidence,
-                             mention, head, tok.i,
-                             sents[0].start_char if sents else a,
-                             sents[-1].end_char if sents else b,
-                             flags={"model"} if speech else {"model", "nonspeech"}))
+        a, b = found
+        lo, hi = (ce, a) if ce <= a else (b, cs) if b <= cs else (a, a)
+        if "\n\n" in text[lo:hi] and not _introduces(text, cs, ce, a):
+            continue  # a paragraph break separates a cue from a content, as for tagged ones
+        if "\n\n" in text[a:b]:  # the parse ran across paragraphs: keep the cue's
+            cut = text.find("\n\n", a) if ce <= a else text.rfind("\n\n", a, b) + 2
+            a, b = (a, cut) if ce <= a else (cut, b)
+            if b - a < 2:
+                continue
+        if any(a < c.end and c.start < b for c in taken + out):
+            continue
+        link = _link(doc, spans, k, tok, a, b)
+        if link[1] is None:
+            continue
+        flags = {"model", "cue_only"} if speech else {"model", "cue_only", "nonspeech"}
+        out.append(_candidate(doc, a, b, cue_text, tok, link, quotes, flags))
     return out
+
+
+#: dependencies of a cue's complements that can carry its content (its object, clause,
+#: prepositional or adjectival complement)
+_COMPLEMENTS = frozenset({"ccomp", "xcomp", "dobj", "prep", "attr", "acomp", "oprd", "pcomp",
+                          "advcl", "dative"})
+
+
+def cue_content(doc, tok, cue_start: int, cue_end: int) -> tuple[int, int] | None:
+    """Character span of the content of a cue read from the main parse, or None.
+
+    "according to X" gives the rest of its sentence (the longer side); a verb the rules know
+    gives what the rules read (:func:`stance.extract._rules.content_range`); another verb its
+    complements after it (object, clause, prepositional phrase; not time modifiers), else its
+    clause before it, else the subject of a passive whose agent speaks ("is supported by X").
+
+    Examples
+    --------
+    >>> from stance.extract._nlp import load_nlp
+    >>> doc = load_nlp()("Critics have long debated the salience of ethnic ties.")
+    >>> a, b = cue_content(doc, doc[3], 8, 25)
+    >>> doc.text[a:b]
+    'the salience of ethnic ties'
+    """
+    from stance.extract._rules import _is_time, _trim, content_range
+
+    inside = {t.i for t in doc if cue_start <= t.idx < cue_end}
+    rng: tuple[int, int] | None = None
+    according = [t for t in doc if t.i in inside and t.lower_ == "according"]
+    if according:
+        prep = according[0]
+        sent = prep.sent
+        lo, hi = prep.left_edge.i, prep.right_edge.i + 1
+        before, after = _trim(doc, sent.start, lo), _trim(doc, hi, sent.end)
+        size = [sum(len(t.text) for t in doc[x:y]) for x, y in (before, after)]
+        rng = before if size[0] >= size[1] else after
+    if rng is None:
+        found = content_range(tok, set())
+        if found is not None:
+            rng = found[0]
+    if rng is None:
+        kids = [c for c in tok.rights if c.dep_ in _COMPLEMENTS and c.i not in inside and not (
+            c.dep_ == "prep" and _is_time(c)) and not (c.dep_ == "advcl" and c.tag_ == "VBG")]
+        if kids:
+            rng = _trim(doc, min(c.left_edge.i for c in kids),
+                        max(c.right_edge.i for c in kids) + 1)
+    if rng is None:
+        left = [c for c in tok.lefts if c.dep_ == "ccomp"]
+        passive = [c for c in tok.children if c.dep_ == "nsubjpass"] if any(
+            c.dep_ == "agent" for c in tok.children) else []
+        if left or passive:
+            c = (left or passive)[0]
+            rng = _trim(doc, c.left_edge.i, c.right_edge.i + 1)
+    if rng is None or rng[1] <= rng[0]:
+        return None
+    i, j = rng
+    while i < j and i in inside:  # the cue's own words are not its content
+        i += 1
+    if j - i < 1 or (j - i == 1 and doc[i].pos_ in ("PRON", "DET", "PUNCT")):
+        return None
+    return doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
+
+
 
 
 def merge(rule_cands: list[Candidate], model_cands: list[Candidate], doc=None

@@ -34,7 +34,8 @@ REPAIR_COLUMNS = ["article_id", "kind", "start", "end", "raw_start", "raw_end", 
 
 CONFIG_DEFAULTS: dict[str, Any] = {
     "name": None, "description": "", "language": "en", "time_bin": "W", "speakers": None,
-    "sources": None, "default_date": None, "extraction": None, "max_article_chars": None,
+    "sources": None, "default_date": None, "extraction": None, "cues": None,
+    "max_article_chars": None,
 }
 #: articles longer than this many characters are skipped with a message unless corpus.yaml's
 #: ``max_article_chars`` says otherwise (spaCy's own default ``nlp.max_length``): a text that
@@ -243,6 +244,10 @@ def load_config(root: Path, report: ReadReport, *, name: str,
         report.warn("corpus.yaml", f"field extraction: {config['extraction']!r} is not one of "
                     "rules, tagger, both; using the default")
         config["extraction"] = None
+    if config["cues"] is not None and config["cues"] not in ("speech", "all"):
+        report.warn("corpus.yaml", f"field cues: {config['cues']!r} is not one of speech, all; "
+                    "using speech")
+        config["cues"] = None
     limit = config["max_article_chars"]
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         report.warn("corpus.yaml", f"field max_article_chars: {limit!r} is not a positive whole "
