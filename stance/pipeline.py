@@ -33,6 +33,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "axes": None,             # frame axes; None = corpus.yaml's (none if it has none); a list,
                               # or the path of another YAML file with an axes section
     "targets": None,          # stance targets; as axes
+    "stance_method": "auto",  # stance model of a target with enough hand labels (labels/):
+                              # auto | logistic | setfit | zero-shot | cv (stance.targets)
     "figures": "all",         # "all" or a list of figure names
     "formats": ["png", "pdf"],
     "min_statements": 2,      # speakers with fewer attributed statements are left out of figures
@@ -186,6 +188,11 @@ def _check_config(cfg: dict) -> None:
     if is_backend_name(cfg.get("model")) and cfg["precision"] != "fast":
         raise ValueError(f"config 'model': {cfg['model']!r} is an ONNX backend, which has no "
                          "portable (float64) mode; set 'precision: fast' beside it")
+    from stance.targets import STANCE_METHODS
+
+    if cfg["stance_method"] not in STANCE_METHODS:
+        raise ValueError(f"config 'stance_method' must be one of {list(STANCE_METHODS)}, "
+                         f"got {cfg['stance_method']!r}")
     if cfg["level"] not in ("speaker", "organisation", "side"):
         raise ValueError(f"config 'level' must be speaker, organisation or side, "
                          f"got {cfg['level']!r}")
@@ -536,7 +543,7 @@ def _compute_and_write(corpus: Any, cfg: dict, names: list[str], out_dir: Path, 
                         n_boot=cfg["n_boot"], sides=cfg["sides"], axes=axes,
                         max_groups=cfg["max_groups"], max_sides=cfg["max_sides"],
                         min_statements=cfg["min_statements"], targets=cfg["targets"],
-                        labels_dir=_labels_dir(corpus))
+                        labels_dir=_labels_dir(corpus), stance_method=cfg["stance_method"])
 
     def embed_fn(texts: list[str]) -> np.ndarray:
         return embed(list(texts), st_model, cache_dir=cache_dir, progress=False,

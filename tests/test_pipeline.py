@@ -86,6 +86,7 @@ def test_manifest_lists_inputs_config_versions_and_outputs(runs):
         "articles/2021-03-16_council-talks.txt", "articles/2021-03-24_truce.txt",
         "corpus.yaml", "speakers.yaml"]
     assert manifest["config"]["n_boot"] == 200 and manifest["config"]["time_bin"] == "W"
+    assert manifest["config"]["stance_method"] == "auto"
     assert manifest["config_file"]["name"] == "run.yaml"
     assert manifest["packages"]["matplotlib"] != "missing"
     assert len(manifest["model_fingerprint"]) == 64

@@ -174,3 +174,92 @@ def test_corpus_stance_with_setfit(st_model, tmp_path):
     got = out.set_index("statement_id")["position"]
     assert list(got[st["statement_id"][len(texts):]]) == list(HELD_OUT)
     assert (out["relevant"] == (out["position"] != "none")).all()
+
+
+FOREIGN = Target("foreign", "Do foreign fighters take part?",
+                 {"alleges": ("foreign fighters are there",), "denies": ("nobody is there",)},
+                 opposites=(("alleges", "denies"),))
+
+
+def test_cross_validation_scores_denials_as_the_pipeline_turns_them(tmp_path):
+    """A denial of "foreign fighters are there" has that content (its embedding) and the
+    speaker's position ``denies``. The pipeline's model learns contents and turns a denied
+    statement's prediction into the opposite: on these statements it is always right. Fitted
+    on the speakers' labels instead, the same content would be learnt as both positions."""
+    contents = ["foreign fighters are there", "nobody is there", "foreign fighters are there"]
+    polarity = ["asserted", "asserted", "denied"]
+    speaker = ["alleges", "denies", "denies"]
+    n = 8
+    st = pd.DataFrame({"statement_id": [f"s{i}" for i in range(3 * n)],
+                       "article_id": [f"a{i // 3}" for i in range(3 * n)],
+                       "text": contents * n, "polarity": polarity * n})
+    labels = pd.DataFrame({"statement_id": st["statement_id"], "target": "foreign",
+                           "position": speaker * n})
+    vectors = np.array([[1.0, 0.0] if "foreign" in t else [0.0, 1.0] for t in st["text"]])
+    vectors = vectors + np.random.default_rng(0).normal(0, 0.05, vectors.shape)
+    embed = lambda x: np.array([[1.0, 0.0] if "foreign" in t else [0.0, 1.0] for t in x])
+    out = compare_stance_methods(labels, st, vectors, FOREIGN, embed,
+                                 methods=["zero-shot", "logistic"], n_boot=20)
+    assert out["methods"]["logistic"]["accuracy"] == 1.0
+    assert out["methods"]["zero-shot"]["accuracy"] == 1.0
+    # and what the pipeline then writes for them agrees (trained on all labels)
+    labels.to_csv(tmp_path / "foreign.csv", index=False)
+    table = corpus_stance(st, vectors, [FOREIGN], embed, labels_dir=tmp_path,
+                          method="logistic")
+    assert set(table["method"]) == {"supervised"}
+    assert (table["position"].to_numpy() == labels["position"].to_numpy()).all()
+
+
+# ------------------------------------------------------------------------ the run's setting
+
+def test_the_run_config_and_the_cli_choose_the_stance_method(tmp_path, monkeypatch):
+    """``stance_method`` (run config, ``stance run --stance-method``) reaches the stance tables
+    of a run; the default stays the logistic classifier; a bad value fails before any work."""
+    from stance import pipeline, runmemo
+    from stance.cli import main as cli_main
+    from stance.figures._base import Settings
+    from stance.figures._stance_targets import stance_tables
+    from stance.targets import STANCE_METHODS
+
+    monkeypatch.setitem(sys.modules, "setfit", None)
+    st, labels, vectors = _toy(12)
+    st = st.assign(side=["x", "y"] * 12, date=pd.Timestamp("2020-10-01"), speaker="s")
+    labels.to_csv(tmp_path / "truce.csv", index=False)
+    targets = [{"name": "truce", "question": TRUCE.question,
+                "positions": {k: list(v) for k, v in TRUCE.positions.items()}}]
+
+    def methods(**kw) -> set[str]:
+        s = Settings(targets=targets, labels_dir=tmp_path, n_boot=10, time_bin=None, **kw)
+        return set(stance_tables(st, vectors, s, _toy_embed)["statement_stance"]["method"])
+
+    assert methods() == {"supervised"}
+    assert methods(stance_method="zero-shot") == {"zero-shot"}
+    assert methods(stance_method="cv") == {"zero-shot"}   # perfect and simpler here
+    # the run config: a key of its own, checked, recorded with the settings in the manifest
+    config = tmp_path / "run.yaml"
+    config.write_text("stance_method: zero-shot\n", encoding="utf-8")
+    cfg = pipeline.resolve_config({}, config)
+    pipeline._check_config(cfg)
+    assert runmemo.results_config(cfg)["stance_method"] == "zero-shot"
+    assert pipeline.resolve_config({})["stance_method"] == "auto"
+    with pytest.raises(ValueError, match="stance_method.*must be one of"):
+        pipeline._check_config(pipeline.resolve_config({}, None, {"stance_method": "best"}))
+    # the command line passes it on as an override
+    seen = {}
+
+    def fake_run(path, **kw):
+        seen.update(kw["overrides"])
+        return pipeline.RunResult(out=tmp_path, config={})
+
+    monkeypatch.setattr(pipeline, "run", fake_run)
+    assert cli_main(["run", "--stance-method", "setfit", "--quiet"]) == 0
+    assert seen["stance_method"] == "setfit"
+    with pytest.raises(SystemExit):
+        cli_main(["run", "--stance-method", "best"])
+    import argparse
+
+    from stance.commands import run as run_command
+    parser = argparse.ArgumentParser()
+    run_command.add_arguments(parser)
+    action = next(a for a in parser._actions if a.dest == "stance_method")
+    assert tuple(action.choices) == STANCE_METHODS

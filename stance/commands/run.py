@@ -26,6 +26,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="embedding precision: portable (the default; the same vectors on "
                              "any x86-64 CPU and thread count) or fast (float32, quicker, "
                              "vectors differ in the last digits between machines)")
+    parser.add_argument("--stance-method", choices=("auto", "cv", "zero-shot", "logistic", "setfit"),
+                        default=None,
+                        help="stance model of a target with enough hand labels in the corpus's "
+                             "labels/ folder: auto (the default: logistic), logistic, setfit "
+                             "(needs stance[setfit]), zero-shot (never a trained one) or cv (the "
+                             "best by cross-validated accuracy); run config key stance_method")
     parser.add_argument("--quiet", action="store_true", help="no stage lines or progress bars")
     parser.add_argument("--workers", type=int, default=None, metavar="N",
                         help="processes for extraction and embedding (default 1; the outputs "
@@ -46,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
     overrides = {key: value for key, value in (("workers", args.workers),
                                                ("scheduler", args.scheduler),
                                                ("partition_size", args.partition_size),
-                                               ("precision", args.precision))
+                                               ("precision", args.precision),
+                                               ("stance_method", args.stance_method))
                  if value is not None}
     result = run_pipeline(args.path, config=args.config, out=args.out, progress=not args.quiet,
                           overrides=overrides)

@@ -37,6 +37,7 @@ class Settings:
     axes: Any = None
     targets: Any = None
     labels_dir: Any = None
+    stance_method: str = "auto"
     max_groups: int = 12
     max_sides: int = 4
     min_statements: int = 2

@@ -164,7 +164,8 @@ def stance_tables(statements: pd.DataFrame, vectors: np.ndarray, s: Settings,
                   embed_fn: Callable[[list[str]], np.ndarray]) -> dict[str, Any]:
     """Stance toward the corpus's targets (:mod:`stance.targets`): the per-statement table and
     the tables of figures 8 (by side) and 9 (by side over time). A target with enough hand labels
-    in ``labels_dir`` (``<target>.csv``) uses the supervised classifier, the others zero-shot
+    in ``labels_dir`` (``<target>.csv``) uses the model of ``s.stance_method`` (the run config's
+    ``stance_method``; default the logistic classifier), the others zero-shot
     (:func:`stance.targets.corpus_stance`; column ``method``)."""
     from stance.compare import stance_by_group
     from stance.targets import corpus_stance, load_targets
@@ -174,7 +175,8 @@ def stance_tables(statements: pd.DataFrame, vectors: np.ndarray, s: Settings,
         note = st.note_table("The corpus has no stance targets (targets: in corpus.yaml or the run "
                           "config).")
         return {"stance_by_side": note, "stance_over_time": note, "targets": []}
-    zs = corpus_stance(statements, vectors, targets, embed_fn=embed_fn, labels_dir=s.labels_dir)
+    zs = corpus_stance(statements, vectors, targets, embed_fn=embed_fn, labels_dir=s.labels_dir,
+                       method=s.stance_method, seed=s.seed)
     st_in = statements.assign(side=statements["side"].replace("", "unknown"))
     kw = {"by": "side", "targets": targets, "n_boot": s.n_boot, "seed": s.seed}
     out = {"statement_stance": zs, "targets": targets,

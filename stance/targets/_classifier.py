@@ -23,7 +23,7 @@ given, since statements from one article are not independent).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +37,8 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
+
+from stance.tables import UNCLEAR
 
 __all__ = ["CVResult", "StanceClassifier", "bootstrap_agreement", "cross_validate_stance"]
 
@@ -193,7 +195,10 @@ def bootstrap_agreement(y_true: Sequence[Any], y_pred: Sequence[Any],
 
 def cross_validate_stance(X: Any, y: Sequence[Any], *, groups: Sequence[Any] | None = None,
                           estimator: Any = None, cv: int = 5, n_boot: int = 1000,
-                          ci: float = 0.95, seed: int = 0) -> CVResult:
+                          ci: float = 0.95, seed: int = 0,
+                          fit_y: Sequence[Any] | None = None,
+                          scored: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
+                          ) -> CVResult:
     """Out-of-fold predictions of ``estimator`` (default :class:`StanceClassifier`) and their
     accuracy and macro-F1 with bootstrap intervals.
 
@@ -204,6 +209,12 @@ def cross_validate_stance(X: Any, y: Sequence[Any], *, groups: Sequence[Any] | N
     ``X`` is whatever ``estimator`` fits on: embeddings (numbers, as for the default) or texts
     (for :class:`~stance.targets.SetFitStance`); the folds depend only on ``y`` and ``groups``,
     so two estimators cross-validated with the same ``seed`` see the same folds.
+
+    ``fit_y`` (default ``y``) are the labels the model learns, one per row, None for a row it
+    is not fitted on (folds still split by ``y``); ``scored(rows, predictions)`` turns a test
+    fold's predictions into what is compared with ``y`` (default: as they are). Stance uses
+    both for denials: the model learns the positions of the statements' contents and its
+    predictions are turned back into the speakers' (:func:`stance.targets.apply_polarity`).
     """
     X = np.asarray(X)
     X = X.astype(np.float64) if X.dtype.kind in "biuf" else X.astype(object)
@@ -221,18 +232,27 @@ def cross_validate_stance(X: Any, y: Sequence[Any], *, groups: Sequence[Any] | N
     else:
         splits = list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(X, y))
     base = estimator if estimator is not None else StanceClassifier(random_state=seed)
+    target = y.astype(object) if fit_y is None else np.asarray(list(fit_y), dtype=object)
+    if len(target) != len(y):
+        raise ValueError(f"cross_validate_stance: fit_y has {len(target)} labels for {len(y)} "
+                         f"rows")
     pred = np.empty(len(y), dtype=object)
     for train, test in splits:
-        if len(np.unique(y[train])) < 2:
-            pred[test] = y[train][0]
-            continue
-        model = clone(base)
-        # a fold may leave a class with too few labels to calibrate: fall back to plain LR
-        if getattr(model, "calibration", None) not in (None, "auto"):
-            _, tc = np.unique(y[train], return_counts=True)
-            if tc.min() < getattr(model, "cv", 3):
-                model.set_params(calibration=None)
-        pred[test] = model.fit(X[train], y[train]).predict(X[test])
+        train = train[pd.notna(target[train])]
+        fit = target[train].astype(str)
+        if len(np.unique(fit)) < 2:
+            pred[test] = fit[0] if len(fit) else UNCLEAR   # nothing to learn from
+        else:
+            model = clone(base)
+            # a fold may leave a class with too few labels to calibrate: fall back to plain LR
+            if getattr(model, "calibration", None) not in (None, "auto"):
+                _, tc = np.unique(fit, return_counts=True)
+                if tc.min() < getattr(model, "cv", 3):
+                    model.set_params(calibration=None)
+            pred[test] = model.fit(X[train], fit).predict(X[test])
+        if scored is not None:
+            pred[test] = np.asarray(scored(test, np.asarray(pred[test]).astype(str)),
+                                    dtype=object)
     labels = sorted(set(y))
     stats = bootstrap_agreement(y, pred.astype(str), groups, labels=labels, n_boot=n_boot,
                                 ci=ci, seed=seed)

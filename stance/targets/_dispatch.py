@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from stance.tables import ASSERTED, DENIED, NONE
+from stance.tables import ASSERTED, NONE
 from stance.targets._classifier import StanceClassifier
 from stance.targets._labels import label_path, match_labels, read_labels
 from stance.targets._methods import compare_stance_methods
-from stance.targets._polarity import apply_polarity
+from stance.targets._polarity import apply_polarity, content_positions
 from stance.targets._setfit import SetFitStance
 from stance.targets._spec import Target
 from stance.targets._zero_shot import zero_shot_stance
@@ -40,10 +40,8 @@ def _aligned(labels: pd.DataFrame, statements: pd.DataFrame, target: Any) -> pd.
                          "_row": np.arange(len(statements)), "_polarity": pol}
                         ).drop_duplicates("statement_id")
     out = lab.merge(rows, on="statement_id", how="inner")
-    opposite = getattr(target, "opposite", lambda _p: None)
-    content = [p if q in (ASSERTED, "") or p == NONE
-               else (opposite(p) if q == DENIED else None)
-               for p, q in zip(out["position"], out["_polarity"], strict=True)]
+    content = content_positions(out["position"], out["_polarity"],
+                                target if hasattr(target, "opposite") else None)
     out = out.assign(position=content).dropna(subset=["position"])
     return out.drop(columns="_polarity").reset_index(drop=True)
 

@@ -7,6 +7,11 @@
 * ``logistic`` (:class:`~stance.targets.StanceClassifier` on the statements' embeddings) and
 * ``setfit`` (:class:`~stance.targets.SetFitStance` on their texts),
 
+each scored as the pipeline uses it: the trained ones learn the positions of the statements'
+contents (a denied statement's label becomes the target's ``opposites:`` of it; negated ones
+and denials without an opposite are not learnt from) and their predictions are turned back into
+the speakers' positions by :func:`~stance.targets.apply_polarity`, as zero-shot's are;
+
 the two trained ones by out-of-fold predictions of the same folds (stratified group k-fold:
 an article's statements stay in one fold, so near-duplicates of one article never sit on both
 sides of a split). Accuracy and macro-F1 come with 95 % percentile bootstrap intervals resampling
@@ -23,8 +28,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from stance.tables import ASSERTED
 from stance.targets._classifier import bootstrap_agreement, cross_validate_stance
 from stance.targets._labels import match_labels
+from stance.targets._polarity import apply_polarity, content_positions
 from stance.targets._setfit import SetFitStance, setfit_available
 from stance.targets._spec import Target
 from stance.targets._zero_shot import zero_shot_stance
@@ -121,6 +128,19 @@ def compare_stance_methods(labels: pd.DataFrame, statements: pd.DataFrame, vecto
     groups = rows["article_id"].to_numpy().astype(str)
     idx = rows["_row"].to_numpy()
     present = [c for c in target.labels if c in set(y)] or sorted(set(y))
+    # as in the pipeline: the trained models learn the positions of the contents (a denied
+    # statement's label turned into the target's opposite; negated ones not learnt from) and
+    # their predictions are turned back into the speakers' positions (apply_polarity)
+    polarity = (statements["polarity"].fillna("").astype(str).to_numpy()[idx]
+                if "polarity" in statements.columns else np.full(len(idx), ASSERTED))
+    content = content_positions(y, polarity, target)
+    ids = rows["statement_id"].astype(str).to_numpy()
+
+    def speaker(test: np.ndarray, pred: np.ndarray) -> np.ndarray:
+        fold = pd.DataFrame({"statement_id": ids[test], "target": target.name,
+                             "position": pred})
+        return apply_polarity(fold, statements, [target])["position"].to_numpy().astype(str)
+
     out: dict[str, Any] = {
         "target": target.name, "labels": len(lab), "matched": len(rows),
         "not_found": int(len(lab) - len(rows)), "articles": len(set(groups)),
@@ -150,7 +170,8 @@ def compare_stance_methods(labels: pd.DataFrame, statements: pd.DataFrame, vecto
                 X, estimator = np.asarray(vectors, dtype=np.float64)[idx], None
             try:
                 res = cross_validate_stance(X, y, groups=groups, estimator=estimator, cv=cv,
-                                            n_boot=n_boot, seed=seed)
+                                            n_boot=n_boot, seed=seed, fit_y=content,
+                                            scored=speaker)
             except ValueError as exc:
                 scores[method] = f"not computed: {exc}"
                 continue

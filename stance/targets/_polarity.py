@@ -16,7 +16,27 @@ import pandas as pd
 from stance.tables import ASSERTED, DENIED, NONE, STANCE_COLUMNS, UNCLEAR
 from stance.targets._spec import Target
 
-__all__ = ["apply_polarity"]
+__all__ = ["apply_polarity", "content_positions"]
+
+
+def content_positions(positions: Sequence[str], polarities: Sequence[str],
+                      target: Target | None) -> list[str | None]:
+    """The position of each labelled statement's *content* from the speaker's (the label) and
+    the statement's polarity: what a trained model learns, the inverse of
+    :func:`apply_polarity`. An asserted statement (or ``"none"``) keeps its label; a denied one
+    gets the target's opposite of it, or None (left out of training) when the target declares
+    none; a negated one None (its content has no position of its own).
+
+    Examples
+    --------
+    >>> t = Target("foreign", "Foreign troops?", {"alleges": ("a",), "denies": ("b",)},
+    ...            opposites=(("alleges", "denies"),))
+    >>> content_positions(["denies", "denies", "alleges"], ["asserted", "denied", "negated"], t)
+    ['denies', 'alleges', None]
+    """
+    opposite = getattr(target, "opposite", lambda _p: None)
+    return [p if q in (ASSERTED, "") or p == NONE else (opposite(p) if q == DENIED else None)
+            for p, q in zip(positions, polarities, strict=True)]
 
 
 def apply_polarity(stance: pd.DataFrame, statements: pd.DataFrame,
