@@ -17,9 +17,10 @@ embedding run together a partition at a time); ``embed`` is then the cache read.
 Ratios, each measured side by side in one process on ``--ratio-size`` articles:
 ``stance.extract_statements`` against spaCy's ``nlp.pipe`` alone on the same texts, and
 ``stance.embed`` (empty cache) against ``SentenceTransformer.encode`` on the statements. Workers:
-``stance.partitions.extract_and_embed`` on ``--workers-size`` articles with one worker (this
-process) and with ``workers=2`` (two processes, each loading its own models: that set-up is
-counted), each with an empty cache, order alternated over ``--rounds``. The machine is shared:
+``stance.partitions.extract_and_embed`` on ``--workers-size`` articles with one worker and with
+``workers=2``, each in a fresh process with an empty cache (each setting loads its models, which
+is counted), order alternated over ``--rounds``; with embedding and extraction alone, and the
+seconds each partition spent extracting and embedding (see ``measure_workers``). The machine is shared:
 absolute times are indications, the ratios are what count. Prints one JSON object.
 """
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -83,21 +85,36 @@ print("RESULT " + json.dumps({"wall_seconds": round(wall, 3), "stages": stages,
 """
 
 
-def run_child(corpus: Path, out: Path, cache: Path, overrides: dict) -> dict:
-    """One ``stance.pipeline.run`` in a fresh process, with stage times and peak memory."""
+def _error_text(stderr: str, limit: int = 3000) -> str:
+    """The end of a child's stderr without its progress bars (tqdm redraws a line with ``\\r``;
+    a failure's traceback would otherwise be lost behind thousands of bar updates)."""
+    lines = [ln for ln in stderr.replace("\r", "\n").splitlines()
+             if ln.strip() and not re.match(r"^[\w ,.'-]+:\s+\d+%\|", ln)]
+    return "\n".join(lines)[-limit:]
+
+
+def _run_script(script: str, args: list[str], what: str) -> dict:
+    """Run ``script`` in a fresh Python (offline, this repo first on the path); its last
+    ``RESULT {json}`` line, with the process's wall seconds as ``process_wall_seconds``."""
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
                PYTHONPATH=str(REPO_ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _CHILD, str(corpus), str(out), str(cache),
-                           json.dumps(overrides)], capture_output=True, text=True, env=env,
-                          check=False)
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True,
+                          text=True, env=env, check=False)
     wall = time.perf_counter() - start
     lines = [ln for ln in done.stdout.splitlines() if ln.startswith("RESULT ")]
     if done.returncode or not lines:
-        raise RuntimeError(f"stance run failed on {corpus}:\n{done.stderr[-3000:]}")
+        raise RuntimeError(f"{what} failed (exit status {done.returncode}):\n"
+                           f"{_error_text(done.stderr)}")
     data = json.loads(lines[-1][len("RESULT "):])
     data["process_wall_seconds"] = round(wall, 3)
     return data
+
+
+def run_child(corpus: Path, out: Path, cache: Path, overrides: dict) -> dict:
+    """One ``stance.pipeline.run`` in a fresh process, with stage times and peak memory."""
+    return _run_script(_CHILD, [str(corpus), str(out), str(cache), json.dumps(overrides)],
+                       f"stance run on {corpus}")
 
 
 def growth_exponent(sizes: list[int], seconds: list[float]) -> float | None:
@@ -143,25 +160,89 @@ def measure_ratios(corpus: Path, tmp: Path) -> dict:
             "embed_time_over_encode_time": round(embed_s / encode_s, 3)}
 
 
+_WORKERS_CHILD = r"""
+import json, sys, time
+import stance
+from stance.partitions import extract_and_embed
+
+corpus = stance.read_corpus(sys.argv[1])
+timings = []
+start = time.perf_counter()
+extract_and_embed(corpus, cache_dir=sys.argv[2], partition_size=int(sys.argv[3]),
+                  workers=int(sys.argv[4]), embed=sys.argv[5] == "1", progress=False,
+                  timings=timings)
+print("RESULT " + json.dumps({"wall_seconds": time.perf_counter() - start,
+                              "timings": timings}))
+"""
+
+
+def _workers_child(corpus: Path, cache: Path, size: int, workers: int, embed: bool) -> dict:
+    """One ``extract_and_embed`` in a fresh process (so every setting loads its models)."""
+    return _run_script(_WORKERS_CHILD, [str(corpus), str(cache), str(size), str(workers),
+                                        "1" if embed else "0"],
+                       f"extract_and_embed (workers={workers}, embed={embed})")
+
+
+def _summary(runs: list[dict], workers: int) -> dict:
+    """Per setting: walls, and the partitions' own seconds per part (summed over partitions)."""
+    out: dict = {"process_wall_seconds": [round(r["process_wall_seconds"], 2) for r in runs],
+                 "extract_and_embed_seconds": [round(r["wall_seconds"], 2) for r in runs]}
+    for part in ("setup", "extract", "embed"):
+        out[f"{part}_seconds_summed"] = [round(sum(t[part] for t in r["timings"]), 2)
+                                         for r in runs]
+    out["processes"] = [len({t["process"] for t in r["timings"]}) for r in runs]
+    out["workers"] = workers
+    return out
+
+
 def measure_workers(corpus: Path, tmp: Path, rounds: int) -> dict:
-    """extract_and_embed with one worker against two, empty caches, alternating order."""
+    """``extract_and_embed`` with one worker against two, extraction and embedding apart.
+
+    Each setting runs in a fresh process with an empty cache (so each loads its models, as
+    ``stance run --workers N`` does), order alternated over ``rounds``; twice per round: with
+    embedding (``embed=True``, what ``stance run`` does) and extraction alone (``embed=False``).
+    Reported: the wall-time ratios of both; the embedding's wall ratio as the difference of the
+    two; and, from the seconds each partition spent in extraction (parse + rules) and in
+    embedding inside its worker, each part's ratio if the two workers were busy all the time
+    (one worker's summed seconds over half of two workers' summed seconds): how much each part
+    slows down when two run side by side.
+    """
     import stance
-    from stance.partitions import extract_and_embed
 
     c = stance.read_corpus(corpus)
     size = max(1, len(c.articles) // 8)  # 8 partitions: both workers stay busy
-    times: dict[int, list[float]] = {1: [], 2: []}
+    runs: dict[tuple[int, bool], list[dict]] = {(w, e): [] for w in (1, 2) for e in (True, False)}
     for r in range(rounds):
         for workers in ((1, 2) if r % 2 == 0 else (2, 1)):
-            t = time.perf_counter()
-            extract_and_embed(c, cache_dir=tmp / f"workers-{r}-{workers}",
-                              partition_size=size, workers=workers, progress=False)
-            times[workers].append(time.perf_counter() - t)
-    ratios = [a / b for a, b in zip(times[1], times[2], strict=True)]
+            for embed in (True, False):
+                runs[workers, embed].append(_workers_child(
+                    corpus, tmp / f"workers-{r}-{workers}-{int(embed)}", size, workers, embed))
+                print(f"workers={workers} embed={embed} round {r}: "
+                      f"{runs[workers, embed][-1]['wall_seconds']:.1f} s", file=sys.stderr,
+                      flush=True)
+
+    def ratio(values: list[float], others: list[float]) -> float:
+        return round(float(np.median([a / b for a, b in zip(values, others, strict=True)])), 3)
+
+    one, two = runs[1, True], runs[2, True]
+    wall = {k: [x["wall_seconds"] for x in v] for k, v in runs.items()}
+    embed_wall = {w: [a - b for a, b in zip(wall[w, True], wall[w, False], strict=True)]
+                  for w in (1, 2)}
+
+    def busy_ratio(part: str) -> float:
+        s1 = [sum(t[part] for t in x["timings"]) for x in one]
+        s2 = [sum(t[part] for t in x["timings"]) / 2 for x in two]
+        return ratio(s1, s2)
+
     return {"articles": len(c.articles), "partition_size": size, "rounds": rounds,
-            "one_worker_seconds": [round(x, 2) for x in times[1]],
-            "two_workers_seconds": [round(x, 2) for x in times[2]],
-            "speedup_median_of_rounds": round(float(np.median(ratios)), 3),
+            "with_embedding": {"one_worker": _summary(one, 1), "two_workers": _summary(two, 2)},
+            "extraction_only": {"one_worker": _summary(runs[1, False], 1),
+                                "two_workers": _summary(runs[2, False], 2)},
+            "speedup_extract_and_embed": ratio(wall[1, True], wall[2, True]),
+            "speedup_extraction_only": ratio(wall[1, False], wall[2, False]),
+            "speedup_embedding_by_difference": ratio(embed_wall[1], embed_wall[2]),
+            "speedup_if_busy_extract": busy_ratio("extract"),
+            "speedup_if_busy_embed": busy_ratio("embed"),
             "cpu_count": os.cpu_count(),
             "load_average_at_end": [round(x, 2) for x in os.getloadavg()]}
 

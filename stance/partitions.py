@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,17 +94,24 @@ class PartitionTask:
     model: Any
     cache_dir: str | None
     embed: bool = True
+    precision: str = "portable"
 
 
 @dataclass
 class PartitionResult:
-    """A partition's statements and the vectors of their distinct texts (rows in text order)."""
+    """A partition's statements and the vectors of their distinct texts (rows in text order).
+
+    ``seconds``: wall time in the process that ran it, ``setup`` (loading spaCy and the embedding
+    model: only in a process's first partition), ``extract`` (parse and rules) and ``embed``;
+    ``process``: the id of that process."""
 
     index: int
     key: str
     statements: pd.DataFrame
     texts: list[str]
     vectors: np.ndarray
+    seconds: dict[str, float] | None = None
+    process: int = 0
 
 
 _NLP: Any = None
@@ -143,18 +151,31 @@ def run_partition(task: PartitionTask, nlp: Any = None) -> PartitionResult:
     from stance import tables as T
     from stance.extract import extract_statements
 
+    clock = time.perf_counter
+    start = clock()
+    nlp = nlp if nlp is not None else _nlp()
+    setup = clock() - start
     view = SimpleNamespace(articles=task.articles, registry=task.registry, repairs=task.repairs)
-    statements = T.normalize_statements(extract_statements(
-        view, nlp=nlp if nlp is not None else _nlp(), progress=False))
+    start = clock()
+    statements = T.normalize_statements(extract_statements(view, nlp=nlp, progress=False))
     texts = list(dict.fromkeys(statements["text"].tolist()))
+    extract = clock() - start
+    embed_s = 0.0
     if task.embed and texts:
-        from stance.embedding import embed
+        from stance.embedding import embed, prepare_model
 
-        vectors = embed(texts, task.model, cache_dir=task.cache_dir, progress=False)
+        start = clock()
+        prepare_model(task.model, task.precision)  # once per process: set-up, not embedding
+        setup += clock() - start
+        start = clock()
+        vectors = embed(texts, task.model, cache_dir=task.cache_dir, progress=False,
+                        precision=task.precision)
+        embed_s = clock() - start
     else:
         vectors = np.zeros((0, 0), dtype=np.float32)
         texts = texts if task.embed else []
-    return PartitionResult(task.index, task.key, statements, texts, vectors)
+    return PartitionResult(task.index, task.key, statements, texts, vectors,
+                           {"setup": setup, "extract": extract, "embed": embed_s}, os.getpid())
 
 
 def _registry_hash(registry: Any) -> str:
@@ -167,7 +188,7 @@ def _registry_hash(registry: Any) -> str:
 
 def plan_partitions(corpus: Any, *, size: int = PARTITION_SIZE, model: Any = None,
                     cache_dir: str | Path | None = None, embed: bool = True,
-                    model_fp: str = "") -> list[PartitionTask]:
+                    model_fp: str = "", precision: str = "portable") -> list[PartitionTask]:
     """The corpus's articles cut into partitions of ``size`` (in corpus order), with their keys.
 
     Examples
@@ -177,13 +198,18 @@ def plan_partitions(corpus: Any, *, size: int = PARTITION_SIZE, model: Any = Non
     >>> [len(t.articles) for t in tasks], len(tasks[0].key)
     ([1], 64)
     """
+    from stance.embedding import check_precision
+
     if size < 1:
         raise ValueError(f"partition size must be at least 1, got {size}")
+    check_precision(precision)
     articles = corpus.articles.reset_index(drop=True)
     repairs = getattr(corpus, "repairs", None)
     registry = corpus.registry
     base = hashlib.sha256(b"stance-partition-v%d\x00" % STORE_VERSION)
-    base.update(f"{code_hash()}\x00{_registry_hash(registry)}\x00{model_fp}\x00{embed}".encode())
+    # a partition file says its vectors are in the cache: for this model in this precision
+    base.update(f"{code_hash()}\x00{_registry_hash(registry)}\x00{model_fp}\x00{embed}"
+                f"\x00{precision if embed else ''}".encode())
     model_spec = model if model is None or isinstance(model, (str, Path)) else None
     tasks = []
     for index, start in enumerate(range(0, len(articles), size)):
@@ -196,7 +222,8 @@ def plan_partitions(corpus: Any, *, size: int = PARTITION_SIZE, model: Any = Non
         hash_frame(rep, h)
         tasks.append(PartitionTask(index, h.hexdigest(), part, rep, registry,
                                    model if model_spec is None else str(model_spec),
-                                   str(cache_dir) if cache_dir is not None else None, embed))
+                                   str(cache_dir) if cache_dir is not None else None, embed,
+                                   precision))
     return tasks
 
 
@@ -275,17 +302,28 @@ def _results(pending: list[PartitionTask], *, workers: int, scheduler: str | Non
 
 
 def _worker_init(workers: int) -> None:
-    """Each of ``workers`` processes gets an equal share of the cores for torch."""
+    """Each of ``workers`` processes gets an equal share of the cores: for torch (intra- and
+    inter-op threads) and for the BLAS and OpenMP pools numpy and torch load, so that N
+    workers never run more than the machine's cores of threads."""
     import torch
+    from threadpoolctl import threadpool_limits
 
-    torch.set_num_threads(max(1, (os.cpu_count() or 1) // workers))
+    share = max(1, (os.cpu_count() or 1) // workers)
+    torch.set_num_threads(share)
+    try:
+        torch.set_num_interop_threads(share)
+    except RuntimeError:  # pragma: no cover - only settable before torch's first parallel work
+        pass
+    threadpool_limits(limits=share)
 
 
 def extract_and_embed(corpus: Any, *, model: Any = None, cache_dir: str | Path | None = None,
                       partition_size: int = PARTITION_SIZE, workers: int = 1,
                       scheduler: str | None = None, client: Any = None, nlp: Any = None,
-                      embed: bool = True, progress: bool | None = None,
-                      report: Callable[[str], None] | None = None) -> pd.DataFrame:
+                      embed: bool = True, precision: str = "portable",
+                      progress: bool | None = None,
+                      report: Callable[[str], None] | None = None,
+                      timings: list[dict] | None = None) -> pd.DataFrame:
     """The corpus's statements, extracted (and embedded) a partition at a time, resumable.
 
     Parameters
@@ -308,10 +346,16 @@ def extract_and_embed(corpus: Any, *, model: Any = None, cache_dir: str | Path |
         A loaded pipeline for partitions run in this process.
     embed : bool
         Also embed each partition (fills the embedding cache).
+    precision : {"portable", "fast"}
+        The precision the partitions embed in (``stance.embed``): the run's, so that its
+        vectors are the ones the later stages read from the cache.
     progress : bool, optional
         A bar over partitions (None: when there are more than two).
     report : callable, optional
         Receives one line saying how many partitions were reused and computed.
+    timings : list, optional
+        Receives one dict per computed partition: ``index``, ``process`` (id of the process
+        that ran it) and its wall seconds of ``setup``, ``extract`` and ``embed`` there.
 
     Returns
     -------
@@ -333,14 +377,15 @@ def extract_and_embed(corpus: Any, *, model: Any = None, cache_dir: str | Path |
     True
     """
     from stance import tables as T
-    from stance.embedding import EmbeddingCache, model_fingerprint, text_key
+    from stance.embedding import EmbeddingCache, cache_model_key, model_fingerprint, text_key
 
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
     store = EmbeddingCache(cache_dir)
     fp = model_fingerprint(model, cache=store) if embed else ""
     tasks = plan_partitions(corpus, size=partition_size, model=model, cache_dir=cache_dir,
-                            embed=embed, model_fp=fp)
+                            embed=embed, model_fp=fp, precision=precision)
+    cache_key = cache_model_key(fp, precision) if embed else ""
     folder = store_dir(cache_dir)
     parts: dict[int, pd.DataFrame] = {}
     pending = []
@@ -365,9 +410,12 @@ def extract_and_embed(corpus: Any, *, model: Any = None, cache_dir: str | Path |
                                nlp=nlp):
             if embed and result.texts:  # vectors computed elsewhere join this cache
                 keys = [text_key(t) for t in result.texts]
-                have = store.get_many(fp, keys)
+                have = store.get_many(cache_key, keys)
                 new = [(k, v) for k, v in zip(keys, result.vectors, strict=True) if k not in have]
-                store.put_many(fp, new)
+                store.put_many(cache_key, new)
+            if timings is not None and result.seconds is not None:
+                timings.append({"index": result.index, "process": result.process,
+                                **{k: round(v, 3) for k, v in result.seconds.items()}})
             _write_parquet(result.statements, folder / f"{result.key}.parquet")
             parts[result.index] = result.statements
             bar.update(1)

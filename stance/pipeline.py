@@ -522,8 +522,8 @@ def _compute_and_write(corpus: Any, cfg: dict, names: list[str], out_dir: Path, 
     statements = extract_and_embed(corpus, model=st_model, cache_dir=cache_dir, nlp=nlp,
                                    partition_size=cfg["partition_size"],
                                    workers=cfg["workers"], scheduler=cfg["scheduler"],
-                                   client=client, progress=None if progress else False,
-                                   report=stage.detail)
+                                   client=client, precision=cfg["precision"],
+                                   progress=None if progress else False, report=stage.detail)
     statements = T.normalize_statements(statements)
     resolved = int((statements["speaker"] != "").sum())
     stage(f"extract: {len(statements)} statements, {resolved} with a resolved speaker")

@@ -74,13 +74,14 @@ def pytest_collection_modifyitems(config, items):
 _HEAVY: list[str] = []
 
 
-def _record(module, name: str, what: str) -> None:
+def _record(module, name: str, what: str, when=None) -> None:
     real = getattr(module, name)
 
     @functools.wraps(real)
     def wrapper(*args, **kwargs):
         out = real(*args, **kwargs)
-        _HEAVY.append(what)        # done, not merely tried (a missing model folder is fast)
+        if when is None or when(*args, **kwargs):
+            _HEAVY.append(what)    # done, not merely tried (a missing model folder is fast)
         return out
 
     setattr(module, name, wrapper)
@@ -109,7 +110,9 @@ def pytest_configure(config):
     import stance.embedding._embed as embedding
     from stance import pipeline
 
-    _record(embedding, "load_model", "loads the sentence transformer")
+    # load_model given an already loaded model object (a test's stand-in) returns it as it is
+    _record(embedding, "load_model", "loads the sentence transformer",
+            when=lambda model=None, *a, **k: model is None or isinstance(model, (str, Path)))
     _record(pipeline, "_compute_and_write", "runs the whole pipeline")
     if "umap" in sys.modules:
         _record(sys.modules["umap"].UMAP, "fit", "runs UMAP")

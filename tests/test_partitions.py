@@ -75,6 +75,59 @@ def test_partitions_equal_one_pass_and_resume(small_corpus, nlp, tmp_path):
     pd.testing.assert_frame_equal(fixed, parts)
 
 
+class _CountingModel:
+    """A stand-in embedding model (no transformer): a text's vector from its hash; counts texts."""
+
+    _stance_fingerprint = "counting-model-v1"
+
+    def __init__(self) -> None:
+        self.encoded = 0
+
+    def get_sentence_embedding_dimension(self) -> int:
+        return 8
+
+    def encode(self, texts, batch_size=32, convert_to_numpy=True, show_progress_bar=False):
+        import hashlib
+
+        self.encoded += len(texts)
+        return np.stack([np.frombuffer(hashlib.sha256(t.encode()).digest()[:8], dtype=np.uint8)
+                         .astype(np.float32) + 1.0 for t in texts])
+
+
+def test_partitions_embed_in_the_runs_precision_into_its_cache(small_corpus, nlp, tmp_path,
+                                                               monkeypatch):
+    """precision='fast' reaches the partitions (a model with no portable mode works), and
+    vectors computed where the caller's cache is not (a Dask worker) join that cache under the
+    key the later ``embed`` of the run looks up: nothing is embedded twice."""
+    model = _CountingModel()
+    original = P._results
+
+    def remote(pending, **kw):  # what the Dask path does: workers embed into their own cache
+        import dataclasses
+
+        worker = [dataclasses.replace(t, cache_dir=str(tmp_path / "worker")) for t in pending]
+        yield from original(worker, **kw)
+
+    monkeypatch.setattr(P, "_results", remote)
+    timings: list[dict] = []
+    table = P.extract_and_embed(small_corpus, model=model, cache_dir=tmp_path / "main",
+                                partition_size=5, nlp=nlp, precision="fast", timings=timings)
+    texts = list(dict.fromkeys(table["text"]))
+    assert model.encoded == len(texts) > 10
+    assert sorted(t["index"] for t in timings) == [0, 1, 2]
+    assert all(t["extract"] > 0 and t["embed"] > 0 for t in timings)
+    vectors = stance.embed(texts, model, cache_dir=tmp_path / "main", precision="fast",
+                           progress=False)
+    assert model.encoded == len(texts)  # every vector came from the cache
+    fresh = stance.embed(texts, _CountingModel(), use_cache=False, precision="fast",
+                         progress=False)
+    assert vectors.tobytes() == fresh.tobytes()
+    # the partition keys name the precision: a portable run does not reuse them
+    fast = P.plan_partitions(small_corpus, size=5, model_fp="m", precision="fast")
+    portable = P.plan_partitions(small_corpus, size=5, model_fp="m", precision="portable")
+    assert all(a.key != b.key for a, b in zip(fast, portable, strict=True))
+
+
 @pytest.mark.slow
 def test_two_worker_processes_same_tables_and_vectors(small_corpus, nlp, tmp_path):
     one = P.extract_and_embed(small_corpus, cache_dir=tmp_path / "one", partition_size=4,

@@ -24,6 +24,7 @@ from stance.embedding._embed import (
     embed,
     load_model,
     model_fingerprint,
+    prepare_model,
 )
 
 __all__ = [
@@ -39,5 +40,6 @@ __all__ = [
     "embed",
     "load_model",
     "model_fingerprint",
+    "prepare_model",
     "text_key",
 ]

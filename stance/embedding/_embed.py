@@ -137,6 +137,24 @@ def _float64_model(st_model: Any) -> Any:
         return twin[1]
 
 
+def prepare_model(model: Any = None, precision: str = DEFAULT_PRECISION) -> Any:
+    """Load a model for ``precision`` now, once per process: the model and, for ``portable``,
+    its float64 copy (what ``embed`` otherwise does at its first missing text).
+
+    A worker process calls it before its first partition, so its set-up is timed apart from
+    the embedding.
+
+    Examples
+    --------
+    >>> prepare_model(None, "fast") is load_model(None)  # the same object, loaded once
+    True
+    """
+    loaded = load_model(model)
+    if check_precision(precision) == "portable":
+        _float64_model(loaded)
+    return loaded
+
+
 def cache_model_key(fingerprint: str, precision: str) -> str:
     """The model column of a cache row: the model's fingerprint and the precision it ran in."""
     return f"{fingerprint}:{check_precision(precision)}"
