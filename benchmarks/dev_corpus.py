@@ -1,6 +1,7 @@
 """Statements on the development corpus nk2020-dev against its hand-made gold, beside two baselines.
 
     python benchmarks/dev_corpus.py [--shared DIR] [--speakers FILE] [--keep DIR] [--errors FILE]
+                                    [--tagger DIR] [--no-methods]
 
 Runs ``stance statements ../shared/corpora/nk2020-dev --speakers <default corpus>/speakers.yaml``
 into a CSV in a temporary folder and scores it with the project-external scorer
@@ -11,6 +12,11 @@ pipeline, it scores two baselines the same way:
 - ``cue_verb_sentence``: every sentence holding a cue verb (say, accuse, deny, ... or "according
   to") is a statement; its speaker is the first named entity of the sentence the registry resolves;
 - ``textacy_direct_quotations``: textacy 0.13's rule-based quotes, speaker resolved by the registry.
+
+``methods`` scores the other extraction methods with the same command, registry and scorer:
+``tagger``, ``both`` (``--method both``) and ``both+nonspeech`` (``--method both --cues all``)
+with the shipped tagger model (``stance/models/attribution``, clean provenance) or the model
+folder ``--tagger DIR``; ``--no-methods`` skips them.
 
 Prints one JSON object. ``--errors FILE`` writes our misses, wrong sides and unmatched predictions
 (short snippets; keep the file outside the repository). Exits 0 with a message when ``../shared``
@@ -56,11 +62,17 @@ def run_scorer(scorer: Path, csv: Path, gold: Path, verbose: bool = False) -> di
     return json.loads(body)
 
 
-def run_ours(corpus_dir: Path, speakers: Path, out: Path) -> float:
-    """``stance statements CORPUS -o OUT --speakers FILE``; returns the seconds it took."""
+#: the methods scored beside the default (rules): label -> ``stance statements`` options
+METHODS = {"tagger": ["--method", "tagger"], "both": ["--method", "both"],
+           "both+nonspeech": ["--method", "both", "--cues", "all"]}
+
+
+def run_ours(corpus_dir: Path, speakers: Path, out: Path, options: Sequence[str] = ()) -> float:
+    """``stance statements CORPUS -o OUT --speakers FILE [OPTIONS]``; returns the seconds it
+    took."""
     t0 = time.perf_counter()
     cmd = [sys.executable, "-m", "stance", "statements", str(corpus_dir), "-o", str(out),
-           "--speakers", str(speakers)]
+           "--speakers", str(speakers), *options]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=REPO_ROOT)
     if proc.returncode != 0 or not out.is_file():
         raise RuntimeError(f"`{' '.join(cmd)}` failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
@@ -149,6 +161,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--keep", type=Path, default=None, help="write the CSVs here, not to a temp dir")
     ap.add_argument("--errors", type=Path, default=None,
                     help="write our misses, wrong sides and unmatched predictions to this JSON file")
+    ap.add_argument("--tagger", type=Path, default=None, metavar="DIR",
+                    help="tagger model of the methods (default: the shipped model)")
+    ap.add_argument("--no-methods", action="store_true",
+                    help="score the default (rules) and the baselines only")
     args = ap.parse_args(argv)
     corpus_dir = args.shared / "corpora" / "nk2020-dev"
     gold_dir = args.shared / "corpora" / "nk2020-dev-gold"
@@ -179,6 +195,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         result["stance"] = {**ours, "seconds_command": round(ours_s, 1)}
         for name, (csv, secs) in baselines.items():
             result[name] = {**run_scorer(scorer, csv, gold_dir), "seconds": round(secs, 1)}
+        if not args.no_methods:
+            model = ["--tagger-model", str(args.tagger)] if args.tagger else []
+            result["tagger_model"] = str(args.tagger or "shipped")
+            result["methods"] = {}
+            for label, options in METHODS.items():
+                csv = tmp / f"stance-{label}.csv"
+                secs = run_ours(corpus_dir, args.speakers, csv, [*options, *model])
+                result["methods"][label] = {**run_scorer(scorer, csv, gold_dir),
+                                            "seconds_command": round(secs, 1)}
     result["target_end_to_end_f1"] = TARGET_END_TO_END_F1
     result["meets_target"] = result["stance"]["end_to_end_f1"] >= TARGET_END_TO_END_F1
     print_json(result)
