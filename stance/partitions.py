@@ -95,6 +95,8 @@ class PartitionTask:
     cache_dir: str | None
     embed: bool = True
     precision: str = "portable"
+    extraction: str | None = None  # corpus.yaml's extraction method (None: the default)
+    cues: str | None = None  # corpus.yaml's tagger cues (None: the default)
 
 
 @dataclass
@@ -157,7 +159,8 @@ def run_partition(task: PartitionTask, nlp: Any = None) -> PartitionResult:
     setup = clock() - start
     view = SimpleNamespace(articles=task.articles, registry=task.registry, repairs=task.repairs)
     start = clock()
-    statements = T.normalize_statements(extract_statements(view, nlp=nlp, progress=False))
+    statements = T.normalize_statements(extract_statements(
+        view, nlp=nlp, progress=False, method=task.extraction, cues=task.cues))
     texts = list(dict.fromkeys(statements["text"].tolist()))
     extract = clock() - start
     embed_s = 0.0
@@ -210,6 +213,17 @@ def plan_partitions(corpus: Any, *, size: int = PARTITION_SIZE, model: Any = Non
     # a partition file says its vectors are in the cache: for this model in this precision
     base.update(f"{code_hash()}\x00{_registry_hash(registry)}\x00{model_fp}\x00{embed}"
                 f"\x00{precision if embed else ''}".encode())
+    config = getattr(corpus, "config", None) or {}
+    extraction, cues = config.get("extraction"), config.get("cues")
+    if extraction is not None or cues is not None:
+        # corpus.yaml's extraction settings (and the tagger model they use) make other
+        # statements; the default's keys stay as they were
+        tagger_fp = ""
+        if extraction in ("tagger", "both"):
+            from stance.extract._tagger import fingerprint
+
+            tagger_fp = fingerprint()
+        base.update(f"\x00extraction={extraction}\x00cues={cues}\x00{tagger_fp}".encode())
     model_spec = model if model is None or isinstance(model, (str, Path)) else None
     tasks = []
     for index, start in enumerate(range(0, len(articles), size)):
@@ -223,7 +237,7 @@ def plan_partitions(corpus: Any, *, size: int = PARTITION_SIZE, model: Any = Non
         tasks.append(PartitionTask(index, h.hexdigest(), part, rep, registry,
                                    model if model_spec is None else str(model_spec),
                                    str(cache_dir) if cache_dir is not None else None, embed,
-                                   precision))
+                                   precision, extraction, cues))
     return tasks
 
 

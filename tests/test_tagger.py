@@ -246,18 +246,19 @@ def _belief_corpus(tmp_path, settings: str):
     return read_corpus(tmp_path)
 
 
+def _fake_tag(texts, **_):
+    """The tagger's spans of the doubt in :func:`_belief_corpus` (no rule reads it)."""
+    out = []
+    for t in texts:
+        k = t.index("Analysts")
+        out.append([(k, k + 8, "SOURCE"), (k + 9, k + 14, "CUE"), (k + 15, k + 36, "CONTENT")])
+    return out
+
+
 def test_corpus_yaml_cues_reach_the_extraction(tmp_path, monkeypatch, nlp):
     from stance.extract import extract_statements
 
-    def fake_tag(texts, **_):  # the tagger's spans of a doubt (no rule reads it)
-        out = []
-        for t in texts:
-            k = t.index("Analysts")
-            out.append([(k, k + 8, "SOURCE"), (k + 9, k + 14, "CUE"),
-                        (k + 15, k + 36, "CONTENT")])
-        return out
-
-    monkeypatch.setattr(_tagger, "tag", fake_tag)
+    monkeypatch.setattr(_tagger, "tag", _fake_tag)
     every = _belief_corpus(tmp_path / "all", "cues: all\n")
     st = extract_statements(every, nlp=nlp, progress=False)
     assert st["text"].tolist() == ["the war will end soon"]
@@ -279,3 +280,17 @@ def test_statements_command_takes_cues():
     assert parser.parse_args(["x", "--method", "both", "--cues", "all"]).cues == "all"
     with pytest.raises(SystemExit):
         parser.parse_args(["x", "--cues", "beliefs"])
+
+
+def test_corpus_yaml_extraction_reaches_the_partitioned_run(tmp_path, monkeypatch, nlp):
+    from stance import partitions as P
+
+    monkeypatch.setattr(_tagger, "tag", _fake_tag)
+    (task,) = P.plan_partitions(_belief_corpus(tmp_path / "all", "cues: all\n"), embed=False)
+    assert (task.extraction, task.cues) == ("both", "all")
+    st = P.run_partition(task, nlp).statements
+    assert st["text"].tolist() == ["the war will end soon"]
+    plain = _belief_corpus(tmp_path / "plain", "")
+    plain.config.update(extraction=None, cues=None)
+    (default,) = P.plan_partitions(plain, embed=False)
+    assert default.key != task.key and len(P.run_partition(default, nlp).statements) == 0
