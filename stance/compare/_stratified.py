@@ -392,6 +392,8 @@ def _inverted_interval(observed: float, permuted: np.ndarray, shift: np.ndarray,
     evaluating it at those points and between them gives the interval exactly (for these
     permutations)."""
     n_perm = len(permuted)
+    if np.all(np.abs(shift) < 1 - 1e-9):
+        return _concave_interval(observed, permuted, shift, ci)
     with np.errstate(divide="ignore", invalid="ignore"):
         roots = np.concatenate([(observed - permuted) / (1 - shift),
                                 (observed + permuted) / (1 + shift)])
@@ -405,15 +407,45 @@ def _inverted_interval(observed: float, permuted: np.ndarray, shift: np.ndarray,
         hits = (size >= obs[None, :] - 1e-9 * np.maximum(1.0, obs[None, :])).sum(0)
         return (1 + hits) / (1 + n_perm)
 
-    keep = p_value(grid) > 1 - ci
     at = int(np.searchsorted(grid, observed))
-    lo = at
-    while lo > 0 and keep[lo - 1]:
-        lo -= 1
-    hi = at
-    while hi < len(grid) - 1 and keep[hi + 1]:
-        hi += 1
+
+    def last_kept(order: np.ndarray) -> int:
+        """Walking from the observed value along ``order`` (grid positions), the last one
+        not rejected; evaluated a chunk at a time, as the ends lie near the observed value."""
+        for start in range(0, len(order), _CHUNK):
+            chunk = order[start:start + _CHUNK]
+            rejected = np.flatnonzero(p_value(grid[chunk]) <= 1 - ci)
+            if len(rejected):
+                first = start + int(rejected[0])
+                return int(order[first - 1]) if first else at
+        return int(order[-1]) if len(order) else at
+
+    lo = last_kept(np.arange(at - 1, -1, -1))
+    hi = last_kept(np.arange(at + 1, len(grid)))
     return float(grid[lo]), float(grid[hi]), float(p_value(np.zeros(1))[0])
+
+
+def _concave_interval(observed: float, permuted: np.ndarray, shift: np.ndarray,
+                      ci: float) -> tuple[float, float, float]:
+    """:func:`_inverted_interval` when every ``|shift| < 1`` (the usual case): a permutation
+    then counts as extreme on one interval of ``delta`` around the observed value, between its
+    two crossing points, so the p-value falls by one count at each crossing walked past and
+    the ends are order statistics of the crossings (the same result, without a grid)."""
+    n_perm = len(permuted)
+    one = (observed - permuted) / (1 - shift)
+    two = (observed + permuted) / (1 + shift)
+    # after walking past k crossings, (1 + n - k) / (1 + n); the first k where it is <= 1 - ci
+    passed = np.arange(1, n_perm + 1)
+    rejected = np.flatnonzero((1 + n_perm - passed) / (1 + n_perm) <= 1 - ci)
+    if len(rejected):
+        k = int(rejected[0])
+        hi = min(float(np.sort(np.maximum(one, two))[k]), 1.0)
+        lo = max(float(-np.sort(-np.minimum(one, two))[k]), -1.0)
+    else:
+        lo, hi = -1.0, 1.0
+    size = np.abs(permuted)
+    hits = int((size >= abs(observed) - 1e-9 * max(1.0, abs(observed))).sum())
+    return lo, hi, (1 + hits) / (1 + n_perm)
 
 
 def stratified_shares(statements: pd.DataFrame, a: Any, b: Any, by: str = "side",
