@@ -2,6 +2,7 @@
 
     python benchmarks/bertopic_comparison.py [--seeds 5] [--resamples 5]
         [--large 10000] [--large-seeds 3] [--large-resamples 3] [--skip-dev] [--skip-large]
+        [--methods framemodel bertopic]
 
 Needs the optional ``bench`` extra (``pip install -e .[bench]``: bertopic 0.17.4). Two data sets:
 
@@ -123,15 +124,15 @@ def _fit(method: str, texts: list[str], vectors: np.ndarray, seed: int,
 
 
 def compare(name: str, texts: list[str], vectors: np.ndarray, seeds: int,
-            resamples: int) -> dict:
-    """Fit both methods ``seeds`` times and on ``resamples`` bootstrap resamples."""
+            resamples: int, methods: tuple[str, ...] = METHODS) -> dict:
+    """Fit each of ``methods`` ``seeds`` times and on ``resamples`` bootstrap resamples."""
     from sklearn.metrics import adjusted_rand_score
 
     n = len(texts)
     rng = np.random.default_rng(0)
     draws = [rng.choice(n, size=n, replace=True) for _ in range(resamples)]
     report: dict[str, Any] = {"statements": n}
-    for method in METHODS:
+    for method in methods:
         # numba compiles UMAP's and HDBSCAN's kernels once per process (tens of seconds): a
         # warm-up fit keeps the compilation out of the times
         fit_labels(method, texts[:WARM_UP], vectors[:WARM_UP], 0)
@@ -211,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--large-resamples", type=int, default=3)
     parser.add_argument("--skip-dev", action="store_true")
     parser.add_argument("--skip-large", action="store_true")
+    parser.add_argument("--methods", nargs="+", choices=METHODS, default=list(METHODS),
+                        help="fit only these (each method's numbers do not depend on the "
+                             "other's: same data, same resamples)")
     parser.add_argument("--dev-cache", type=Path, default=None,
                         help="keep the dev texts and vectors in this folder (outside the "
                              "repository) and reuse them on the next run")
@@ -229,13 +233,14 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_dev:
         if DEV_CORPUS.is_dir() or args.dev_cache is not None:
             texts, vectors = dev_data(args.dev_cache)
-            report["dev"] = compare("dev", texts, vectors, args.seeds, args.resamples)
+            report["dev"] = compare("dev", texts, vectors, args.seeds, args.resamples,
+                                    tuple(args.methods))
         else:
             report["dev"] = {"skipped": f"no development corpus at {DEV_CORPUS}"}
     if not args.skip_large:
         texts, vectors = large_data(args.large)
         report["large"] = compare("large", texts, vectors, args.large_seeds,
-                                  args.large_resamples)
+                                  args.large_resamples, tuple(args.methods))
         report["large"]["data"] = "synthetic vectors and templated texts (stance.synthetic)"
     report["seconds"] = round(time.perf_counter() - start, 1)
     print(json.dumps(report, indent=1))
