@@ -112,3 +112,39 @@ def test_importing_stance_the_pipeline_and_extract_loads_no_heavy_library():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=Path(stance.__file__).parents[1])
     assert out.stdout.strip() == ""
+
+
+def _all_imports(file: Path, name: str, files: dict[str, Path]) -> set[str]:
+    """The modules of ``files`` that ``name`` imports anywhere (deferred imports included)."""
+    package = name if file.name == "__init__.py" else name.rpartition(".")[0]
+    deps: set[str] = set()
+    for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            deps |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = importlib.util.resolve_name("." * node.level + (node.module or ""), package) \
+                if node.level else node.module
+            deps |= {f"{base}.{a.name}" if f"{base}.{a.name}" in files else base
+                     for a in node.names}
+    return {d for d in deps if d in files and d != name}
+
+
+def test_no_top_level_module_is_private_to_one_stage():
+    # issue 11: a module that only one stage package imports belongs inside that package
+    files = _module_files("stance", list(stance.__path__))
+    # the stage packages; ``commands`` (one module per subcommand) is the CLI, not a stage
+    stages = {n for n, f in files.items() if n.count(".") == 1 and f.name == "__init__.py"
+              and n != "stance.commands"}
+    assert {"stance.read", "stance.extract", "stance.frames", "stance.figures"} <= stages
+    users: dict[str, set[str]] = {}
+    for name, file in files.items():
+        unit = ".".join(name.split(".")[:2])
+        for dep in _all_imports(file, name, files):
+            users.setdefault(dep, set()).add(unit)
+    top = [n for n, f in files.items() if n.count(".") == 1 and f.name != "__init__.py"
+           and n != "stance.__main__"]
+    assert "stance.pipeline" in top and "stance._exact" in top
+    private = {m: sorted(users[m]) for m in top
+               if users.get(m) and len(users[m] - {m}) == 1 and (users[m] - {m}) <= stages}
+    assert private == {}
+    assert {"stance.frames", "stance.targets", "stance.figures"} <= users["stance._exact"]
