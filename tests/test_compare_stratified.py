@@ -338,3 +338,44 @@ def test_share_interval_is_the_inverted_permutation_test():
     rep = res.set_index("category").loc["reports"]
     assert rep.ci_low == pytest.approx(-acc.ci_high) and rep.ci_high == pytest.approx(-acc.ci_low)
     assert rep.p_value == pytest.approx(acc.p_value)
+
+
+def test_membership_gives_the_dense_product_bit_for_bit():
+    """The block membership stands in for the dense (k, n) 0/1 matrix in ``z @ member``: the
+    same numbers, without the k x n matrix (10 GB at 20,000 blocks and 64,000 statements)."""
+    from stance.compare._base import Membership
+
+    rng = np.random.default_rng(3)
+    blocks = rng.integers(0, 7, size=40)
+    dense = np.zeros((7, 40))
+    dense[blocks, np.arange(40)] = 1.0
+    z = rng.integers(0, 2, size=(5, 7)).astype(np.float64)
+    assert np.array_equal(z @ Membership(blocks, 7), z @ dense)
+    assert Membership(blocks, 7).shape == dense.shape
+
+
+def test_energy_test_of_a_large_stratum_runs_on_a_subset_of_articles(monkeypatch):
+    """Above max_n statements a stratum's energy test uses whole articles up to max_n (its
+    distance matrix is n x n), says so, and still detects a within-topic difference; below it
+    nothing changes."""
+    from stance.compare import _stratified
+
+    seen = []
+    real = _stratified.distance_matrix
+    monkeypatch.setattr(_stratified, "distance_matrix",
+                        lambda x, metric: seen.append(len(x)) or real(x, metric))
+    rng = np.random.default_rng(5)
+    table, vecs = _corpus(rng, [0.5, 0.5], [0.5, 0.5], shift=0.6, n_articles=40)
+    full = C.stratified_test(table, vecs, "a", "b", n_perm=199, seed=0)
+    assert not full.subsampled.iloc[0] and max(seen) > 60
+    seen.clear()
+    small = C.stratified_test(table, vecs, "a", "b", n_perm=199, seed=0, max_n=60)
+    assert small.subsampled.iloc[0]
+    assert seen and max(seen) <= 60
+    assert small.n_a.iloc[0] + small.n_b.iloc[0] <= 2 * 60      # counts are the tested rows
+    assert small.p_value.iloc[0] <= 0.05
+    assert (small.n_a.iloc[0] + small.n_b.iloc[0]) % 3 == 0    # whole articles (3 each)
+    again = C.stratified_test(table, vecs, "a", "b", n_perm=199, seed=0, max_n=60)
+    pd.testing.assert_frame_equal(small, again)                  # seeded: the same subset
+    with pytest.raises(ValueError, match="max_n"):
+        C.stratified_test(table, vecs, "a", "b", max_n=1)

@@ -95,8 +95,7 @@ def permutation_pvalue(x: np.ndarray, labels: np.ndarray, blocks: np.ndarray, *,
         raise ValueError(f"statistic must be one of {STATISTICS}, got {statistic!r}")
     stat = (_energy_stat(distance_matrix(x, metric)) if statistic == "energy"
             else _centroid_stat(x))
-    member = np.zeros((len(labels), len(x)))
-    member[blocks, np.arange(len(x))] = 1.0
+    member = B.Membership(blocks, len(labels))
     observed_value, observed = stat(labels[None, :] @ member)
     rows, exact = _label_rows(labels, n_perm, rng)
     tol = 1e-9 * max(1.0, abs(float(observed[0])))

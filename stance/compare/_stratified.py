@@ -81,7 +81,8 @@ SHARE_COLUMNS = ["category", "a", "b", "by", "difference", "ci_low", "ci_high", 
                  "difference_unstratified", "share_a", "share_b", "n_a", "n_b", "n_strata",
                  "small_n"]
 TEST_COLUMNS = ["a", "b", "by", "strata", "method", "metric", "weights", "unit", "statistic",
-                "p_value", "n_perm", "n_strata", "n_a", "n_b", "units_a", "units_b", "small_n"]
+                "p_value", "n_perm", "n_strata", "n_a", "n_b", "units_a", "units_b", "small_n",
+                "subsampled"]
 
 
 # ---------------------------------------------------------------------------------- helpers
@@ -149,8 +150,8 @@ def _n_units(cell: pd.DataFrame, unit: str) -> int:
 
 def _blocks(cell: pd.DataFrame, label_row: np.ndarray, unit: str
             ) -> tuple[np.ndarray, np.ndarray]:
-    """The permuted blocks of one stratum: a ``(k, n)`` 0/1 membership matrix (block x
-    statement) and each block's label (1 = side a). A block is one side's statements in one
+    """The permuted blocks of one stratum: its ``(k, n)`` 0/1 membership (block x statement,
+    :class:`~stance.compare._base.Membership`) and each block's label (1 = side a). A block is one side's statements in one
     article (``unit="article"``) or one statement."""
     if unit == "article":
         keys = cell[B.ARTICLE_COL].astype(str).to_numpy() + "\x00" + label_row.astype(str)
@@ -160,9 +161,27 @@ def _blocks(cell: pd.DataFrame, label_row: np.ndarray, unit: str
     k = int(blocks.max()) + 1
     block_labels = np.zeros(k)
     block_labels[blocks] = label_row
-    member = np.zeros((k, len(cell)))
-    member[blocks, np.arange(len(cell))] = 1.0
-    return member, block_labels
+    return B.Membership(blocks, k), block_labels
+
+
+def _subsample_blocks(table: pd.DataFrame, in_s: np.ndarray, is_a: np.ndarray,
+                      member: B.Membership, block_labels: np.ndarray, max_n: int, unit: str,
+                      rng: np.random.Generator
+                      ) -> tuple[np.ndarray, np.ndarray, B.Membership, np.ndarray]:
+    """A random subset of a stratum's blocks holding at most ``max_n`` statements (whole
+    blocks, in a random order; the first block of each side always kept, so both sides stay):
+    the energy statistic's distance matrix is ``n x n``, 200 MB at 5,000 statements, 33 GB at
+    64,000. Returns the stratum's tuple of :func:`_stratum_blocks` for the kept rows."""
+    order = rng.permutation(len(block_labels))
+    first = [int(order[np.flatnonzero(block_labels[order] == side)[0]]) for side in (1.0, 0.0)]
+    order = np.concatenate([first, [b for b in order if b not in first]])
+    sizes = np.bincount(member.blocks, minlength=len(block_labels))[order]
+    kept = order[:max(2, int(np.searchsorted(np.cumsum(sizes), max_n, side="right")))]
+    rows = np.flatnonzero(in_s)[np.isin(member.blocks, kept)]
+    sub = np.zeros_like(in_s)
+    sub[rows] = True
+    label_row = is_a[sub].astype(np.float64)
+    return (sub, label_row, *_blocks(table.loc[sub], label_row, unit))
 
 
 def _null_cosines(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]], n_null: int,
@@ -597,7 +616,8 @@ def stratified_test(statements: pd.DataFrame, vectors: Any, a: Any, b: Any, by: 
                     strata: str | Sequence[str] | None = "frame", *, statistic: str = "energy",
                     column: str | None = None, metric: str = "euclidean",
                     weights: str = "harmonic", unit: str = "article", n_perm: int = 999,
-                    seed: int | np.random.Generator = 0, min_n: int = 5) -> pd.DataFrame:
+                    seed: int | np.random.Generator = 0, min_n: int = 5,
+                    max_n: int = 5_000) -> pd.DataFrame:
     """Permutation test: do ``a`` and ``b`` differ *within* the strata (at equal topic)?
 
     The statistic is the weighted mean, over the strata both sides use, of a within-stratum
@@ -636,6 +656,13 @@ def stratified_test(statements: pd.DataFrame, vectors: Any, a: Any, b: Any, by: 
     seed : int or numpy.random.Generator
     min_n : int
         ``small_n`` when either side has fewer blocks in the used strata.
+    max_n : int
+        Most statements per stratum for ``statistic="energy"``, whose distance matrix is
+        ``n x n`` (200 MB at 5,000 statements, 33 GB at 64,000): a larger stratum is tested on
+        a seeded random subset of its blocks (whole articles) holding at most ``max_n``
+        statements, and ``subsampled`` says so. The test stays valid (the subset is drawn
+        without looking at the vectors); it loses some power, which at that size is rarely
+        short. ``"centroid"`` and ``"shares"`` cost ``O(n)`` and are never subsampled.
 
     Returns
     -------
@@ -643,7 +670,8 @@ def stratified_test(statements: pd.DataFrame, vectors: Any, a: Any, b: Any, by: 
         One row: ``a``, ``b``, ``by``, ``strata`` (the column names, or ``"none"``), ``method``,
         ``metric``, ``weights``, ``unit``, ``statistic`` (observed), ``p_value``, ``n_perm``,
         ``n_strata`` (strata both sides use), ``n_a``, ``n_b`` (statements in them),
-        ``units_a``, ``units_b`` (blocks), ``small_n``. No stratum shared: NaN p-value.
+        ``units_a``, ``units_b`` (blocks, both counted in the tested rows), ``small_n``,
+        ``subsampled`` (a stratum was above ``max_n``). No stratum shared: NaN p-value.
 
     Examples
     --------
@@ -661,6 +689,7 @@ def stratified_test(statements: pd.DataFrame, vectors: Any, a: Any, b: Any, by: 
     if metric not in METRICS:
         raise ValueError(f"{where}: metric must be one of {METRICS}, got {metric!r}")
     _check_common(where, n_perm=n_perm)
+    B.check_positive("max_n", max_n, where, minimum=2)
     if statistic == "shares":
         if column is None:
             raise ValueError(f"{where}: statistic='shares' needs column= (the categories)")
@@ -678,8 +707,13 @@ def stratified_test(statements: pd.DataFrame, vectors: Any, a: Any, b: Any, by: 
     lab_arr = lab.to_numpy()
     parts = []                       # (distance fn, member matrix, block labels) per stratum
     n_a = n_b = units_a = units_b = 0
+    subsampled = False
     for in_s, label_row, member, block_labels in _stratum_blocks(table, is_a, lab_arr, names,
                                                                  unit):
+        if statistic == "energy" and in_s.sum() > max_n:
+            in_s, label_row, member, block_labels = _subsample_blocks(
+                table, in_s, is_a, member, block_labels, max_n, unit, rng)
+            subsampled = True
         k = len(block_labels)
         parts.append((_distance_fn(x_all[in_s], statistic, metric), member, block_labels))
         n_a, n_b = n_a + int(label_row.sum()), n_b + int(len(label_row) - label_row.sum())
@@ -692,7 +726,8 @@ def stratified_test(statements: pd.DataFrame, vectors: Any, a: Any, b: Any, by: 
            ("cosine" if statistic == "centroid" else "total variation"),
            "weights": weights, "unit": unit, "statistic": np.nan, "p_value": np.nan,
            "n_perm": 0, "n_strata": len(parts), "n_a": n_a, "n_b": n_b, "units_a": units_a,
-           "units_b": units_b, "small_n": min(units_a, units_b) < min_n}
+           "units_b": units_b, "small_n": min(units_a, units_b) < min_n,
+           "subsampled": subsampled}
     if parts:
         def pooled(label_rows: list[np.ndarray]) -> np.ndarray:
             num = np.zeros(len(label_rows[0]))
@@ -714,4 +749,5 @@ def stratified_test(statements: pd.DataFrame, vectors: Any, a: Any, b: Any, by: 
             hits += int((pooled(rows) >= observed - tol).sum())
         row.update(statistic=observed, p_value=(1 + hits) / (1 + n_perm), n_perm=n_perm)
     out = pd.DataFrame([row], columns=TEST_COLUMNS)
-    return out.astype({"statistic": "float64", "p_value": "float64", "n_perm": "int64"})
+    return out.astype({"statistic": "float64", "p_value": "float64", "n_perm": "int64",
+                       "subsampled": "bool"})

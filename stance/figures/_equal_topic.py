@@ -94,7 +94,8 @@ def equal_topic_table(statements: pd.DataFrame, vectors: np.ndarray,
                      "small_n": r.small_n,
                      "p_value": test_in.p_value.iloc[0] if r.pooled else np.nan,
                      "test": ("energy distance, side labels permuted within frames, "
-                              f"{n_perm} permutations, articles as blocks") if r.pooled else ""})
+                              f"{n_perm} permutations, articles as blocks"
+                              + _subsampled(test_in)) if r.pooled else ""})
     t = topic.iloc[-1]
     rows.append({"a": a, "b": b, "kind": "topic", "frame": pd.NA,
                  "label": "topic similarity (all statements)",
@@ -104,12 +105,18 @@ def equal_topic_table(statements: pd.DataFrame, vectors: np.ndarray,
                  "lo": t.ci_low, "hi": t.ci_high, "weight": np.nan, "n_a": t.n_a, "n_b": t.n_b,
                  "used": t.used, "small_n": t.small_n, "p_value": test_all.p_value.iloc[0],
                  "test": (f"energy distance, side labels permuted over all statements, "
-                          f"{n_perm} permutations, articles as blocks")})
+                          f"{n_perm} permutations, articles as blocks" + _subsampled(test_all))})
     out = pd.DataFrame(rows, columns=EQUAL_TOPIC_COLUMNS)
     return out.astype({"frame": "Int64", "similarity_raw": "float64", "null_low": "float64",
                        "null_median": "float64", "null_high": "float64",
                        "similarity": "float64", "lo": "float64",
                        "hi": "float64", "weight": "float64", "p_value": "float64"})
+
+
+def _subsampled(test: pd.DataFrame) -> str:
+    """The note a test row's ``subsampled`` flag adds to the ``test`` column (none if unset)."""
+    return (", on a random subset of whole articles where a frame holds more than 5,000 "
+            "statements" if bool(test.subsampled.iloc[0]) else "")
 
 
 def _p(value: float) -> str:
