@@ -32,8 +32,13 @@ figures: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# the inner loop: every test not marked slow (slow: loads the transformer, runs UMAP, a notebook
+# or a whole run, trains a model, or repeats a comparison on simulated corpora), in two processes
+# (pytest-xdist) with one BLAS/OpenMP thread each; docs/development.md says what it covers
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not slow"
+	@echo "make test-fast: the tests not marked slow, 2 processes; make test runs them all"
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+	  $(BIN)/python -m pytest -q -m "not slow" -n 2
 
 docs: $(STAMP)
 	# runs the notebooks (inline figures: no MPLBACKEND from the caller's shell)

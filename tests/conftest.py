@@ -55,8 +55,10 @@ def st_model():
 
 # ---------------------------------------------------------------------------- the slow marker
 # `make test-fast` (-m "not slow") is the inner loop. A test is slow when it loads the sentence
-# transformer, runs UMAP, executes a notebook or runs the whole pipeline. A test asking for a
-# fixture that loads the transformer is marked here; any other test doing that work must carry
+# transformer, runs UMAP, executes a notebook or runs the whole pipeline, and also when it trains
+# a model (spaCy, the classifier's estimator checks) or repeats a comparison on many simulated
+# corpora (calibration and power checks). A test asking for a fixture that loads the transformer
+# is marked here; any other test loading it, running UMAP or the whole pipeline must carry
 # @pytest.mark.slow, and the guard below fails it when it does not (notebooks run in their own
 # kernel, out of the guard's sight: tests/test_notebooks.py marks them).
 

@@ -201,6 +201,7 @@ def _frame_mixture(rng, n, weights, centers, noise=1.0):
                  / math.sqrt(centers.shape[1]))
 
 
+@pytest.mark.slow    # 200 permutation tests on simulated nulls
 def test_framing_test_is_calibrated_on_exchangeable_data():
     rng = np.random.default_rng(7)
     centers = _unit(rng.normal(size=(4, DIM)))

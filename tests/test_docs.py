@@ -18,9 +18,12 @@ import yaml
 from conftest import ROOT
 
 DOCS = ROOT / "docs"
-#: an example that calls one of these loads the sentence transformer (or runs UMAP / a whole run)
+#: an example that calls one of these loads the sentence transformer, runs UMAP or a whole run, or
+#: parses a corpus with spaCy (extract_statements), or loads UMAP (numba compiles as it loads) or
+#: setfit (torch, transformers, datasets)
 HEAVY = re.compile(r"\bstance\.(embed|run|FrameModel|zero_shot_stance|corpus_stance)\b"
-                   r"|\bcompare\.frame_axes\b|\bload_model\b")
+                   r"|\bcompare\.frame_axes\b|\bload_model\b|\bextract_statements\b"
+                   r"|\b(portable_umap|PortableUMAP|setfit_available)\(")
 FENCE = re.compile(r"^```python[^\n]*\n(.*?)^```", re.DOTALL | re.MULTILINE)
 
 

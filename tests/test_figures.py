@@ -232,6 +232,7 @@ def test_note_tables_become_note_figures(name, registry):
     assert "Too few statements" in texts(fig)
 
 
+@pytest.mark.slow    # draws and saves two figures twice in three formats
 def test_figures_repeat_byte_for_byte(tmp_path, registry):
     tables = synthetic_tables()
     for run in ("a", "b"):

@@ -121,7 +121,8 @@ def test_corpus_stance_method_choice(tmp_path, monkeypatch):
 
 # ------------------------------------------------------------------------------ with setfit
 
-needs_setfit = pytest.mark.skipif(not setfit_available(),
+# a string condition: evaluated when a test using it is set up (importing setfit takes seconds)
+needs_setfit = pytest.mark.skipif("not setfit_available()",
                                   reason="the optional extra stance[setfit] is not installed")
 
 

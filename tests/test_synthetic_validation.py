@@ -39,6 +39,7 @@ def _run(scenario: str, args, seed: int, effect: float | None = None) -> dict:
                        effect=effect)
 
 
+@pytest.mark.slow    # 50 simulated corpora per scenario, tens of seconds
 def test_a_large_planted_framing_difference_is_detected(args):
     out = _run("framing", args, seed=1, effect=0.4)
     for name in NEW:
@@ -47,6 +48,7 @@ def test_a_large_planted_framing_difference_is_detected(args):
     assert out["topic_similarity"]["mean"] > 0.7
 
 
+@pytest.mark.slow    # 50 simulated corpora per scenario, tens of seconds
 def test_on_the_null_the_comparisons_keep_alpha(args):
     out = _run("null", args, seed=2)
     low, high = sv.binomial_band(args.alpha, SIMS)
@@ -55,6 +57,7 @@ def test_on_the_null_the_comparisons_keep_alpha(args):
         assert out[name]["in_binomial_band"]
 
 
+@pytest.mark.slow    # 50 simulated corpora per scenario, tens of seconds
 def test_the_topic_only_confound_fools_the_old_comparisons_not_the_new(args):
     out = _run("topic", args, seed=3)
     _, high = sv.binomial_band(args.alpha, SIMS)
@@ -65,6 +68,7 @@ def test_the_topic_only_confound_fools_the_old_comparisons_not_the_new(args):
     assert out["topic_similarity"]["mean"] < 0.6
 
 
+@pytest.mark.slow    # 50 simulated corpora per scenario, tens of seconds
 def test_when_acts_follow_events_only_the_stratified_comparison_keeps_alpha(args):
     out = _run("topic_acts_follow_events", args, seed=4)
     _, high = sv.binomial_band(args.alpha, SIMS)

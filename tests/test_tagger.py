@@ -80,6 +80,7 @@ def test_overlapping_roles_keep_the_outer_content():
         ("Baku", "SOURCE"), ("said", "CUE"), ("Yerevan claimed victory", "CONTENT")]
 
 
+@pytest.mark.slow    # trains a spaCy model
 def test_training_a_tiny_model_learns_its_training_spans(tmp_path):
     docs = _train.read_gold(FIXTURE)
     best = _train.train(docs, docs, tmp_path / "out", max_steps=60, epochs=0,

@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
-from sklearn.utils.estimator_checks import check_estimator
 
 import stance
 from stance.compare import stance_by_group
@@ -218,6 +217,7 @@ def _planted(n: int, seed: int, dim: int = 48):
     return x / np.linalg.norm(x, axis=1, keepdims=True), y
 
 
+@pytest.mark.slow    # cross-validates and bootstraps the classifier seven times
 def test_classifier_learns_a_planted_stance_from_a_few_dozen_labels():
     x, y = _planted(36, seed=1)
     res = cross_validate_stance(x, y, n_boot=200, seed=0)
@@ -273,8 +273,11 @@ def test_classifier_api_and_calibration():
     assert ints.classes_.tolist() == [0, 1] and ints.predict(x).dtype.kind == "i"
 
 
+@pytest.mark.slow    # some fifty estimator checks, each fitting the classifier
 def test_classifier_passes_the_scikit_learn_estimator_checks():
     """Every check of sklearn.utils.estimator_checks.check_estimator, none expected to fail."""
+    from sklearn.utils.estimator_checks import check_estimator
+
     results = check_estimator(StanceClassifier(), on_fail=None)
     failed = [(r["check_name"], str(r["exception"])[:200]) for r in results
               if r["status"] == "failed"]

@@ -28,8 +28,10 @@ come from the dependency parse, with the accusation frame and the registry added
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc, Token
+if TYPE_CHECKING:    # spaCy loads in seconds; the parse functions get its objects from the caller
+    from spacy.tokens import Doc, Token
 
 from stance.narratives import _lexicon as lx
 from stance.narratives._resolve import EntityResolver, Resolution
