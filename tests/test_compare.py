@@ -223,6 +223,7 @@ def test_framing_test_is_calibrated_on_exchangeable_data():
     assert 0.4 < np.mean(p_values) < 0.6          # p-values roughly uniform
 
 
+@pytest.mark.slow    # a comparison repeated on simulated corpora
 def test_statement_permutation_is_anticonservative_when_articles_cluster():
     rng = np.random.default_rng(8)
     rejections = {"statement": 0, "article": 0}
@@ -469,6 +470,7 @@ def test_vector_comparisons_repeat_exactly_with_the_same_seed():
         assert not run(3).ci_low.equals(run(4).ci_low)
 
 
+@pytest.mark.slow    # a comparison repeated on simulated corpora
 def test_drift_trend_is_not_fooled_by_thin_bins():
     # one article per group and week: the bootstrap sees no noise within a bin, so only the
     # bin-order permutation test keeps a trend-free pair from being called converging/diverging

@@ -56,6 +56,7 @@ def test_within_topic_difference_is_detected_when_topics_are_shared(statistic):
     assert found >= 17, found
 
 
+@pytest.mark.slow    # a comparison repeated on simulated corpora
 def test_topic_only_difference_splits_the_old_test_not_the_stratified_one():
     """Sides that speak of each topic alike but choose different topics: the unstratified test
     (strata=None, the old framing_test) rejects; the stratified test stays at its level."""
@@ -89,6 +90,7 @@ def test_unstratified_test_is_the_framing_test():
     assert ours.units_a.iloc[0] == theirs.units_a.iloc[0]
 
 
+@pytest.mark.slow    # a comparison repeated on simulated corpora
 def test_permuting_statements_of_clustered_articles_is_anticonservative_within_strata():
     rng = np.random.default_rng(4)
     counts = {"article": 0, "statement": 0}
@@ -168,6 +170,7 @@ def test_one_stratum_similarity_matches_topic_similarity():
     assert C.similarity is C.topic_similarity
 
 
+@pytest.mark.slow    # a comparison repeated on simulated corpora
 def test_shares_within_strata_separate_framing_from_topic_mix():
     """Side a accuses more at equal topic in one table; in the other the speech act depends on the
     topic only and the sides differ in topic mix."""
