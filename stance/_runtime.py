@@ -84,6 +84,16 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+DISPATCH_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_CBWR",
+                      "ATEN_CPU_CAPABILITY", "OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES")
+# The dispatch and thread variables as they were when stance was imported: the libraries read
+# them when they load, so a later change (a Dask LocalCluster's in-process nanny sets the
+# thread counts to 1 for the workers it spawns) does not change this process's bits and is
+# not what the manifest should record.
+ENVIRONMENT_AT_IMPORT = {var: os.environ[var] for var in DISPATCH_VARIABLES
+                         if os.environ.get(var)}
+
+
 def runtime_report() -> dict[str, Any]:
     """What decides the bits of a run on this machine: CPU, dispatch levels and thread counts.
 
@@ -107,8 +117,6 @@ def runtime_report() -> dict[str, Any]:
                                                 "version") if info.get(k) is not None})
     out["thread_pools"] = sorted(pools, key=lambda p: (p.get("internal_api", ""),
                                                        str(p.get("version"))))
-    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_CBWR",
-                "ATEN_CPU_CAPABILITY", "OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES"):
-        if os.environ.get(var):
-            out.setdefault("environment", {})[var] = os.environ[var]
+    if ENVIRONMENT_AT_IMPORT:
+        out["environment"] = dict(ENVIRONMENT_AT_IMPORT)
     return out
