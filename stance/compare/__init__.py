@@ -36,6 +36,7 @@ from stance.compare._positions import AGGREGATE_COLUMNS, stance_by_group
 from stance.compare._shares import frame_shares
 from stance.compare._similarity import similarity, topic_similarity
 from stance.compare._stratified import (
+    ENERGY_MAX_N,
     stratified_shares,
     stratified_similarity,
     stratified_test,
@@ -44,7 +45,7 @@ from stance.compare._stratified import (
 from stance.compare._terms import distinctive_terms, tokenize
 
 __all__ = [
-    "AGGREGATE_COLUMNS", "Axis", "Drift", "FrameAxes", "Pole", "distance_matrix",
+    "AGGREGATE_COLUMNS", "ENERGY_MAX_N", "Axis", "Drift", "FrameAxes", "Pole", "distance_matrix",
     "distinctive_terms", "drift", "example_statements", "frame_axes", "frame_shares",
     "framing_test", "load_axes", "parse_axes", "permutation_pvalue", "similarity",
     "stance_by_group", "stratified_shares", "stratified_similarity", "stratified_test", "stratum_labels", "tokenize", "topic_similarity",

@@ -73,6 +73,7 @@ WEIGHTS = ("harmonic", "size", "equal")
 STATISTICS = ("energy", "centroid", "shares")
 POOLED = "pooled"
 _CHUNK = 128
+ENERGY_MAX_N = 5_000  # statements per stratum above which the energy test subsamples articles
 
 SIMILARITY_COLUMNS = ["stratum", "pooled", "a", "b", "by", "similarity", "ci_low", "ci_high",
                       "similarity_raw", "weight", "n_a", "n_b", "units_a", "units_b", "used",
@@ -173,8 +174,8 @@ def _subsample_blocks(table: pd.DataFrame, in_s: np.ndarray, is_a: np.ndarray,
     the energy statistic's distance matrix is ``n x n``, 200 MB at 5,000 statements, 33 GB at
     64,000. Returns the stratum's tuple of :func:`_stratum_blocks` for the kept rows."""
     order = rng.permutation(len(block_labels))
-    first = [int(order[np.flatnonzero(block_labels[order] == side)[0]]) for side in (1.0, 0.0)]
-    order = np.concatenate([first, [b for b in order if b not in first]])
+    first = [np.flatnonzero(block_labels[order] == side)[0] for side in (1.0, 0.0)]
+    order = np.concatenate([order[first], np.delete(order, first)])
     sizes = np.bincount(member.blocks, minlength=len(block_labels))[order]
     kept = order[:max(2, int(np.searchsorted(np.cumsum(sizes), max_n, side="right")))]
     rows = np.flatnonzero(in_s)[np.isin(member.blocks, kept)]
@@ -617,7 +618,7 @@ def stratified_test(statements: pd.DataFrame, vectors: Any, a: Any, b: Any, by: 
                     column: str | None = None, metric: str = "euclidean",
                     weights: str = "harmonic", unit: str = "article", n_perm: int = 999,
                     seed: int | np.random.Generator = 0, min_n: int = 5,
-                    max_n: int = 5_000) -> pd.DataFrame:
+                    max_n: int = ENERGY_MAX_N) -> pd.DataFrame:
     """Permutation test: do ``a`` and ``b`` differ *within* the strata (at equal topic)?
 
     The statistic is the weighted mean, over the strata both sides use, of a within-stratum

@@ -115,8 +115,10 @@ def equal_topic_table(statements: pd.DataFrame, vectors: np.ndarray,
 
 def _subsampled(test: pd.DataFrame) -> str:
     """The note a test row's ``subsampled`` flag adds to the ``test`` column (none if unset)."""
-    return (", on a random subset of whole articles where a frame holds more than 5,000 "
-            "statements" if bool(test.subsampled.iloc[0]) else "")
+    from stance.compare import ENERGY_MAX_N
+
+    return (", on a random subset of whole articles where a frame holds more than "
+            f"{ENERGY_MAX_N:,} statements" if bool(test.subsampled.iloc[0]) else "")
 
 
 def _p(value: float) -> str:
